@@ -1,0 +1,3 @@
+"""Scoring: rubric dimensions, run scores with their reachable bounds, feedback and analysis.
+
+Never imports pygame; runs headless."""

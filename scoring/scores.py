@@ -1,0 +1,105 @@
+"""Raw, min, max and percent for one run (format: Scoring dimensions).
+
+May import: scoring.analysis, simulator.engine, simulator.model, the standard library.
+(The run passes itself in; this module never imports the run or any player.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scoring.analysis import Bounds, score_bounds
+
+if TYPE_CHECKING:
+    from simulator.run import Run
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionScore:
+    name: str
+    raw: int
+    min: int | None
+    max: int | None
+
+    @property
+    def percent(self) -> float | None:
+        """100 * (raw - min) / (max - min); 100 when max = min; None without bounds."""
+        if self.min is None or self.max is None:
+            return None
+        if self.max == self.min:
+            return 100.0
+        return round(100.0 * (self.raw - self.min) / (self.max - self.min), 1)
+
+    def as_log(self) -> dict:
+        if self.min is None:
+            return {"raw": self.raw}
+        return {"raw": self.raw, "min": self.min, "max": self.max, "percent": self.percent}
+
+
+@dataclass(frozen=True, slots=True)
+class RunScore:
+    dimensions: tuple[DimensionScore, ...]
+    hits: int
+    misses: int
+    false_alarms: int
+    exact: bool  # whether min and max come from a complete search
+    weighted: float | None  # the rubric's weighted percent, when the scenario gives weights
+
+    def __getitem__(self, name: str) -> DimensionScore:
+        for d in self.dimensions:
+            if d.name == name:
+                return d
+        raise KeyError(name)
+
+    def as_log(self) -> dict:
+        out: dict = {
+            "dimensions": {d.name: d.as_log() for d in self.dimensions},
+            "noticing": {"hits": self.hits, "misses": self.misses, "false_alarms": self.false_alarms},
+        }
+        if not self.exact and self.dimensions and self.dimensions[0].min is not None:
+            out["bounds_exact"] = False
+        if self.weighted is not None:
+            out["weighted_percent"] = self.weighted
+        return out
+
+
+_bounds_cache: dict[tuple, Bounds] = {}
+
+
+def run_bounds(run: Run) -> Bounds:
+    """The reachable bounds from the run's starting state, cached per scenario and starting mood."""
+    key = (run.scenario.sha256, run.scenario.path, run.engine.key(run.start_state), run.start_state.mood.tobytes())
+    if key not in _bounds_cache:
+        if len(_bounds_cache) > 256:
+            _bounds_cache.clear()
+        _bounds_cache[key] = score_bounds(run.engine, run.start_state)
+    return _bounds_cache[key]
+
+
+def score_run(run: Run, *, bounds: bool = True) -> RunScore:
+    """Each dimension the scenario uses, with raw, min, max and percent.
+
+    With bounds=False, min and max are left out (None): raw scores only, with no search."""
+    if not bounds:
+        raw = run.raw_scores()
+        dims = tuple(DimensionScore(n, raw[n], None, None) for n in run.engine.dims)  # type: ignore[arg-type]
+        return RunScore(dims, len(run.hits), len(run.misses), len(run.false_alarms), False, None)
+    b = run_bounds(run)
+    raw = run.raw_scores()
+    shown = run.cues_shown
+    dims = []
+    for name in run.engine.dims:
+        lo, hi = b.range(name)
+        if name == "noticing":
+            # format: "For noticing, min is minus the number of red-herring cues and max the number
+            # of sign cues on the run's scenes" (plus what choices score on noticing, if any).
+            lo -= sum(1 for c in shown if not c.sign)
+            hi += sum(1 for c in shown if c.sign)
+        dims.append(DimensionScore(name, raw[name], lo, hi))
+    weights = run.scenario.rubric.weights
+    weighted = None
+    if weights:
+        total = sum(weights.get(d.name, 0.0) for d in dims)
+        if total > 0:
+            weighted = round(sum(weights.get(d.name, 0.0) * d.percent for d in dims) / total, 1)
+    return RunScore(tuple(dims), len(run.hits), len(run.misses), len(run.false_alarms), b.exact, weighted)

@@ -1,0 +1,5 @@
+"""`python -m simulator` is the `rehearse` command."""
+
+from simulator.cli import entry
+
+entry()

@@ -1,0 +1,348 @@
+"""The `rehearse` command: argv in, text and an exit code out.
+
+Users never see a traceback: bad input and bad arguments get a clear message and exit code 1 (a
+problem in a file) or 2 (a problem in the command). Anything else is a bug, reported in one line;
+`--debug` shows the traceback. Each command imports what it needs when it runs, so `check`
+starts fast.
+
+May import: everything in simulator and scoring (lazily), the standard library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from simulator import __version__
+
+PROJECT = Path(__file__).resolve().parent.parent
+SCENARIOS = PROJECT / "scenarios"
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"rehearse: error: {message}\n  hint: rehearse {self.prog.split()[-1]} --help "
+                              "shows every option\n" if " " in self.prog else f"rehearse: error: {message}\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= v < 2**63:
+        raise argparse.ArgumentTypeError("the seed must be between 0 and 2^63-1")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="rehearse", description="Rehearse the hardest conversations of teaching. "
+                "With no command, opens the scenario picker.")
+    p.add_argument("--version", action="version", version=f"rehearse {__version__}")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    play = sub.add_parser("play", help="play one scenario", description="Play one scenario.")
+    play.add_argument("file", metavar="FILE", help="a scenario file (.yaml)")
+    play.add_argument("--text", action="store_true", help="use the text player")
+    play.add_argument("--mode", choices=("coach", "assess"), default="coach",
+                      help="coach: feedback after each choice (default); assess: feedback at the end")
+    play.add_argument("--seed", type=_seed, help="seed for the mood jitter (the same seed replays exactly)")
+    play.add_argument("--timed", action="store_true", help="let timeouts fire when you take too long")
+    play.add_argument("--script", metavar="S", help="play the turns in a script file, with no person")
+    play.add_argument("--log", metavar="L", help="write the run as JSON to L (after every turn)")
+
+    check = sub.add_parser("check", help="check scenario files", description="Load and check scenario files "
+                           "or folders. Exit 0 when clean, 1 on any error (or any warning with --strict).")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    sub.add_parser("schema", help="print the JSON Schema of the scenario format",
+                   description="Print the JSON Schema of the scenario format, for editors.")
+    return p
+
+
+def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    out = stdout or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # argparse: --help, --version, or a usage error (already printed)
+        return int(e.code or 0)
+    try:
+        if args.command == "check":
+            return cmd_check(args, out)
+        if args.command == "schema":
+            from simulator.schema import scenario_schema
+
+            out.write(json.dumps(scenario_schema(), indent=2) + "\n")
+            return EXIT_OK
+        if args.command == "play":
+            return cmd_play(args, out, stdin)
+        return cmd_picker(out, stdin)
+    except KeyboardInterrupt:
+        out.write("\nStopped.\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # a bug: say so in one line, keep the traceback for --debug
+        if args.debug:
+            raise
+        sys.stderr.write(f"rehearse: internal error: {type(e).__name__}: {e}\n"
+                         "  This is a bug in Rehearse. Please report it as an issue; run again with --debug "
+                         "to see the details.\n")
+        return 70
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from simulator.check import check_file, find_scenario_files
+    from simulator.errors import ScenarioError
+
+    diags: list[ScenarioError] = []
+    files = 0
+    for path, problem in find_scenario_files(args.paths):
+        if problem:
+            diags.append(ScenarioError(path, 1, 1, problem, hint="check the path", code="not-found"))
+            continue
+        files += 1
+        diags.extend(check_file(path).diagnostics)
+    errors = sum(d.severity == "error" for d in diags)
+    warnings = len(diags) - errors
+    if args.format == "json":
+        out.write(json.dumps([d.as_dict() for d in diags], indent=2) + "\n")
+    else:
+        for d in diags:
+            out.write(d.render() + "\n")
+        summary = f"{files} file{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, " \
+                  f"{warnings} warning{'s' if warnings != 1 else ''}"
+        sys.stderr.write(summary + "\n")
+        if files == 0 and not diags:
+            sys.stderr.write("  (no .yaml files found)\n")
+    return EXIT_PROBLEM if errors or (args.strict and warnings) else EXIT_OK
+
+
+# --- play ------------------------------------------------------------------------------------------
+
+
+def _print_diagnostics(err, stream: TextIO) -> None:
+    for d in err.diagnostics:
+        stream.write(d.render() + "\n")
+
+
+def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int:
+    from simulator.errors import ScenarioError
+    from simulator.loader import load_file
+
+    try:
+        scenario = load_file(args.file)
+    except ScenarioError as e:
+        _print_diagnostics(e, sys.stderr)
+        sys.stderr.write(f"rehearse: {args.file} has errors; fix them and play again (rehearse check shows them).\n")
+        return EXIT_PROBLEM
+    script = None
+    if args.script:
+        from simulator.script import read_script
+
+        try:
+            script = read_script(args.script)
+        except ScenarioError as e:
+            _print_diagnostics(e, sys.stderr)
+            return EXIT_PROBLEM
+    if not args.text and script is None:
+        out.write("(The graphical player is not part of this version yet; using the text player.)\n")
+    return play_text(scenario, args, out, stdin, script)
+
+
+def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) -> int:
+    from simulator.engine import EngineError
+    from simulator.run import Run
+    from simulator.textplayer import KeyboardDriver, Left, Screen, TextPlayer
+
+    run = Run(scenario, seed=args.seed, mode=args.mode, timed=args.timed)
+    screen = Screen(out)
+    player = TextPlayer(run, screen)
+    saver = _attach_log(run, args.log)
+    player.intro()
+    if script is not None:
+        player.content_note(None)
+        driver = ScriptDriver(player, script, args.script)
+        try:
+            player.play(driver)
+        except ScriptProblem as e:
+            sys.stderr.write(e.render() + "\n")
+            return EXIT_PROBLEM
+        except EngineError as e:
+            t = driver.current
+            where = f"{args.script}:{t.line}:{t.col}" if t else args.script
+            sys.stderr.write(f"{where}: error: turn {driver.index}: {e}\n")
+            return EXIT_PROBLEM
+        player.debrief()
+        if driver.index < len(script):
+            extra = script[driver.index]
+            sys.stderr.write(f"{args.script}:{extra.line}:{extra.col}: warning: the run ended after turn "
+                             f"{driver.index}; the remaining {len(script) - driver.index} turn(s) were not played\n")
+        return EXIT_OK
+    ask = _asker(stdin, out)
+    kb = KeyboardDriver(player, ask=ask)
+    try:
+        if not player.content_note(kb.confirm):
+            out.write("You left before starting. Take care of yourself.\n")
+            return EXIT_OK
+        player.play(kb)
+    except Left:
+        out.write("\nYou left the run. It is saved as unfinished" + (f" in {saver}" if saver else "") +
+                  "; nothing counts against you.\n")
+        return EXIT_OK
+    player.debrief()
+    if saver:
+        out.write(f"\nThe run is saved in {saver}.\n")
+    return EXIT_OK
+
+
+def _asker(stdin: TextIO | None, out: TextIO):
+    if stdin is None:
+        return input
+
+    def ask(prompt: str) -> str:
+        out.write(prompt)
+        out.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    return ask
+
+
+def _attach_log(run, path: str | None) -> str | None:
+    """Write the run's log to `path` now and after every turn (atomically), so a crash loses nothing."""
+    if not path:
+        return None
+    target = Path(path)
+
+    def save(_event=None) -> None:
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(json.dumps(run.log(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+
+    save()
+    run.subscribe(save)
+    return str(target)
+
+
+class ScriptProblem(Exception):
+    def __init__(self, file: str, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.file, self.line, self.col, self.message = file, line, col, message
+
+    def render(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: error: {self.message}"
+
+
+class ScriptDriver:
+    """Decisions from a script file; echoes each one into the transcript."""
+
+    def __init__(self, player, turns, file: str) -> None:
+        self.player = player
+        self.turns = turns
+        self.file = file
+        self.index = 0
+        self.current = None
+
+    def __call__(self, view):
+        from simulator.textplayer import Decision
+
+        run = self.player.run
+        if self.index >= len(self.turns):
+            offered = ", ".join(c.id for c in view.choices) or "none"
+            last = self.turns[-1] if self.turns else None
+            raise ScriptProblem(self.file, last.line if last else 1, last.col if last else 1,
+                                f"the script ran out after {self.index} turn(s), before an ending: the run is in "
+                                f"scene '{run.state.scene}', which offers {offered}")
+        t = self.turns[self.index]
+        self.current = t
+        self.index += 1
+        cue_ids = {c.id for c in view.cues}
+        for cid in t.noticed:
+            if cid not in cue_ids:
+                shown = ", ".join(c.id for c in view.cues) or "none"
+                raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: cue '{cid}' is not shown in scene "
+                                    f"'{run.state.scene}'; cues here: {shown}")
+        d = Decision(t.kind, t.choice, t.noticed, t.reflection, 0, t)
+        if t.kind == "choose":
+            try:
+                run.find_choice(t.choice)
+            except Exception as e:  # EngineError: name the scene and what was offered
+                raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: {e}") from None
+        elif run.engine.scene(run.state).timeout is None:
+            offered = ", ".join(c.id for c in view.choices)
+            raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: 'wait' in scene '{run.state.scene}', "
+                                f"which has no timeout; offered: {offered}")
+        self.player.show_decision(view, d)
+        return d
+
+
+# --- the picker ---------------------------------------------------------------------------------------
+
+
+def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
+    from simulator.check import find_scenario_files
+    from simulator.loader import read_file
+    from simulator.textplayer import Left, Screen, intro_lines
+
+    out.write("(No graphical player in this version yet; starting the text player.)\n")
+    screen = Screen(out)
+    ask = _asker(stdin, out)
+    scenarios = []
+    for path, problem in find_scenario_files([str(SCENARIOS)]):
+        if problem is None:
+            sc, _ = read_file(path)
+            if sc is not None:
+                scenarios.append(sc)
+    if not scenarios:
+        out.write(f"No playable scenarios found in {SCENARIOS}.\n")
+        return EXIT_PROBLEM
+    scenarios.sort(key=lambda s: s.title.lower())
+    while True:
+        screen.rule("Rehearse: choose a conversation")
+        for i, sc in enumerate(scenarios, 1):
+            screen.item(f"{i}.", intro_lines(sc))
+        try:
+            a = ask(f"Type 1-{len(scenarios)} to begin, or q to quit: ").strip().lower()
+        except EOFError:
+            return EXIT_OK
+        if a in ("q", "quit", "exit"):
+            return EXIT_OK
+        if not (a.isdigit() and 1 <= int(a) <= len(scenarios)):
+            out.write(f"Please type a number from 1 to {len(scenarios)}.\n")
+            continue
+        try:
+            m = ask("Coach mode (feedback after each choice) or assess mode (feedback at the end)? "
+                    "Type c or a [c]: ").strip().lower()
+        except EOFError:
+            return EXIT_OK
+        args = argparse.Namespace(seed=None, mode="assess" if m.startswith("a") else "coach", timed=False, log=None)
+        try:
+            play_text(scenarios[int(a) - 1], args, out, stdin)
+        except Left:
+            pass
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

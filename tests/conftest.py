@@ -1,0 +1,57 @@
+"""Shared helpers for the tests. Tests go through public entry points only."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SCENARIOS = ROOT / "scenarios"
+
+TINY = """\
+format: rehearse/1
+id: tiny
+title: Tiny
+summary: A tiny scenario.
+topics: [relationship]
+grades: "6-8"
+student:
+  name: Ana
+  mood: {stress: 0.5, trust: 0.5}
+flags:
+  asked: false
+start: a
+scenes:
+  a:
+    choices:
+      - id: talk
+        text: Talk.
+        goto: b
+  b:
+    ending: done
+endings:
+  done: {title: Done, outcome: good, debrief: Fine.}
+"""
+
+
+def run_cli(argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+    """Run `rehearse ARGV` in-process; return (exit code, stdout, stderr)."""
+    import contextlib
+
+    from simulator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(argv, stdin=io.StringIO(stdin) if stdin is not None else None, stdout=out)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def tiny() -> str:
+    return TINY
