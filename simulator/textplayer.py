@@ -247,7 +247,7 @@ class KeyboardDriver:
 
     player: TextPlayer
     ask: Callable[[str], str] = input
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] | None = None  # default: time.monotonic, looked up at each call
     said_help: bool = field(default=False)
 
     def _ask(self, prompt: str) -> str:
@@ -281,7 +281,8 @@ class KeyboardDriver:
 
     def __call__(self, view: SceneView) -> Decision:
         s = self.player.s
-        start = self.clock()
+        clock = self.clock or time.monotonic
+        start = clock()
         noticed: tuple[str, ...] = ()
         if view.cues:
             while True:
@@ -305,7 +306,7 @@ class KeyboardDriver:
                 pick = view.choices[int(a) - 1]
                 break
             s.line(f"Please type a number from 1 to {n} (or 'help').")
-        elapsed_ms = int((self.clock() - start) * 1000)
+        elapsed_ms = int((clock() - start) * 1000)
         reflection = None
         if view.scene.reflect:
             s.line()

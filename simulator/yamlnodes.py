@@ -260,7 +260,10 @@ def _build(text: str, file: str) -> Node:
             if event.anchor in open_anchors:
                 raise ScenarioError(file, line, col, f"alias *{event.anchor} refers to a node that contains it",
                                     hint="remove the alias; a scenario cannot contain itself", code="alias")
-            node = anchors[event.anchor]  # an undefined alias was already a parser error
+            if event.anchor not in anchors:
+                raise ScenarioError(file, line, col, f"alias *{event.anchor} has no anchor &{event.anchor} before it",
+                                    hint="define the anchor first, or write the value out", code="alias")
+            node = anchors[event.anchor]
         elif cls is ev.DocumentStartEvent:
             docs += 1
             if docs > 1:
@@ -293,7 +296,7 @@ def _build(text: str, file: str) -> Node:
             parent.items.append(node)
     if root is None or (root.__class__ is Scalar and root.value is None):
         raise ScenarioError(file, 1, 1, "the file is empty",
-                            hint="start with 'format: rehearse/1' (try `rehearse new` for a skeleton)", code="empty")
+                            hint="a scenario starts with 'format: rehearse/1'; see docs/format-limits.md and the examples in scenarios/", code="empty")
     return root
 
 
