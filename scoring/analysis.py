@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from simulator.engine import Engine, State
 
 DEFAULT_BUDGET = 250_000  # distinct states; past it the bounds are reported as not exact
+MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes the bounds inexact
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,10 @@ def score_bounds(engine: Engine, state: State, budget: int = DEFAULT_BUDGET) -> 
             return memo[key]
         if len(memo) >= budget:
             raise _Budget
+        if len(on_path) >= MAX_DEPTH:
+            nonlocal exact
+            exact = False
+            return None
         on_path.add(key)
         lo: list[int] | None = None
         hi: list[int] | None = None

@@ -353,9 +353,11 @@ class SceneMachine:
                 g = engine.guard(r.guard)
                 trans.append({"trigger": "route", "source": sid, "dest": r.goto,
                               "conditions": [self._holds(g)] if g else [], "before": self._pass})
+        # model_override=False: the cursor is private, so the machine may add its is_<scene>
+        # helpers freely; with True, transitions logs a warning for every scene it skips.
         self.machine = Machine(
             model=self.cursor, states=list(engine.scenario.scenes), transitions=trans, initial=state.scene,
-            auto_transitions=False, model_override=True, queued=True, model_attribute="scene",
+            auto_transitions=False, model_override=False, queued=True, model_attribute="scene",
             send_event=True, after_state_change=self._entered,
         )
 

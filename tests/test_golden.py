@@ -1,0 +1,57 @@
+"""Golden playthroughs of the shipped scenarios: each script replays to the same log, byte for byte.
+
+tests/data/golden/<scenario-id>-<label>-<seed>.script.yaml is played with that seed; its log is
+compared with the .log.json beside it. After an intended change, regenerate with
+REHEARSE_REGEN_GOLDEN=1 and review the diff like code (its own commit)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SCENARIOS, run_cli
+
+GOLDEN = DATA / "golden"
+SCRIPTS = sorted(GOLDEN.glob("*.script.yaml"))
+NAME = re.compile(r"(?P<id>.+)-(?P<label>[a-z]+)-(?P<seed>\d+)\.script\.yaml$")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
+def test_golden_playthrough(script: Path, tmp_path):
+    m = NAME.match(script.name)
+    assert m, f"golden script names are <id>-<label>-<seed>.script.yaml: {script.name}"
+    scenario = SCENARIOS / f"{m['id']}.yaml"
+    log = tmp_path / "log.json"
+    code, out, err = run_cli(["play", str(scenario), "--text", "--mode", "assess", "--seed", m["seed"],
+                              "--script", str(script), "--log", str(log)])
+    assert code == 0, err
+    assert "warning" not in err, err
+    got = json.loads(log.read_text())
+    assert got["ending"] is not None
+    expected_file = script.with_name(script.name.replace(".script.yaml", ".log.json"))
+    if os.environ.get("REHEARSE_REGEN_GOLDEN") or not expected_file.exists():
+        expected_file.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n")
+        if not os.environ.get("REHEARSE_REGEN_GOLDEN"):
+            pytest.fail(f"wrote a new golden log {expected_file.name}: review and commit it")
+    expected = json.loads(expected_file.read_text())
+    assert got == expected
+
+
+def test_every_shipped_scenario_has_golden_runs():
+    ids = {NAME.match(s.name)["id"] for s in SCRIPTS}
+    assert ids == {p.stem for p in SCENARIOS.glob("*.yaml")}
+
+
+def test_best_scripts_reach_a_good_ending_and_worst_a_poor_one():
+    for s in SCRIPTS:
+        m = NAME.match(s.name)
+        if m["label"] not in ("best", "worst"):
+            continue
+        log = json.loads(s.with_name(s.name.replace(".script.yaml", ".log.json")).read_text())
+        assert log["outcome"] == ("good" if m["label"] == "best" else "poor"), s.name
+        if m["label"] == "best":
+            assert log["critical"] is False and log["score"]["noticing"]["false_alarms"] == 0
