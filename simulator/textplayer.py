@@ -21,7 +21,6 @@ from simulator.model import Scenario
 from simulator.resources import crisis_resources
 from simulator.run import Run, SceneView, Turn
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 COMMANDS = {"help": "help", "?": "help", "resources": "resources", "quit": "quit", "q": "quit", "exit": "quit"}
 
 
@@ -137,8 +136,8 @@ class TextPlayer:
         if view.cues:
             self.s.line()
             self.s.line("What you can see:")
-            for letter, cue in zip(LETTERS, view.cues):
-                self.s.item(f"{letter})", cue.text)
+            for i, cue in enumerate(view.cues, 1):
+                self.s.item(f"[{i}]", cue.text)
         self.s.line()
         self.s.line("What do you do?")
         for i, c in enumerate(view.choices, 1):
@@ -149,7 +148,7 @@ class TextPlayer:
     def show_decision(self, view: SceneView, d: Decision) -> None:
         """Echo a scripted decision, so a transcript reads like a session."""
         if d.noticed:
-            names = [f"{LETTERS[i]}) {c.text}" for i, c in enumerate(view.cues) if c.id in d.noticed]
+            names = [f"[{i}] {c.text}" for i, c in enumerate(view.cues, 1) if c.id in d.noticed]
             self.s.line("You noticed: " + "; ".join(names), hang="  ")
         if d.kind == "wait":
             self.s.line("You wait.")
@@ -264,7 +263,7 @@ class KeyboardDriver:
             show_resources(self.player.s)
             return True
         if cmd == "help":
-            self.player.s.line("Type the letters of the cues you notice, then the number of your choice. "
+            self.player.s.line("Type the numbers of the cues you notice (or Enter for none), then the number of your choice. "
                                "'resources' shows crisis resources; 'quit' leaves the run (it is saved; "
                                "nothing counts against you).")
             return True
@@ -285,17 +284,17 @@ class KeyboardDriver:
         start = clock()
         noticed: tuple[str, ...] = ()
         if view.cues:
+            k = len(view.cues)
             while True:
-                a = self._ask(f"Anything you notice? Type letters (a-{LETTERS[len(view.cues) - 1]}), "
+                a = self._ask(f"Anything you notice? Type cue numbers (1-{k}, e.g. 1 {min(2, k)}), "
                               "or press Enter for none: ")
-                if len(a) > 1 and self._command(a):
+                if self._command(a):
                     continue
-                marks = [ch for ch in a.lower() if ch not in " ,;"]
-                bad = [ch for ch in marks if ch not in LETTERS[: len(view.cues)]]
-                if bad:
-                    s.line(f"'{bad[0]}' is not one of the cues; use letters a to {LETTERS[len(view.cues) - 1]}.")
+                marks = parse_numbers(a, k)
+                if marks is None:
+                    s.line(f"Please type cue numbers from 1 to {k}, separated by spaces, or press Enter.")
                     continue
-                noticed = tuple(dict.fromkeys(view.cues[LETTERS.index(ch)].id for ch in marks))
+                noticed = tuple(dict.fromkeys(view.cues[i - 1].id for i in marks))
                 break
         n = len(view.choices)
         while True:
@@ -317,6 +316,16 @@ class KeyboardDriver:
                    "silence answered first.")
             return Decision("wait", None, noticed, reflection, elapsed_ms)
         return Decision("choose", pick.id, noticed, reflection, elapsed_ms)
+
+
+def parse_numbers(text: str, k: int) -> list[int] | None:
+    """Cue numbers typed as "1 3", "1,3" or (with fewer than ten cues) "13"; None if any is out of range."""
+    parts = text.replace(",", " ").replace(";", " ").split()
+    if k < 10 and len(parts) == 1 and parts[0].isdigit():
+        parts = list(parts[0])
+    if not all(p.isdigit() and 1 <= int(p) <= k for p in parts):
+        return None
+    return [int(p) for p in parts]
 
 
 def intro_lines(scenario: Scenario) -> str:

@@ -12,11 +12,11 @@ SKETCH = SCENARIOS / "the-sketchbook.yaml"
 
 def test_a_whole_session_at_the_keyboard(tmp_path):
     log = tmp_path / "l.json"
-    # mark cue a, choose 2 (public), then at the standoff choose 1, reflect
+    # mark cue 1, choose 2 (public), then at the standoff choose 1, reflect
     code, out, err = run_cli(["play", PHONE, "--text", "--seed", "5", "--log", str(log)],
-                             stdin="a\n2\n\n1\nThey feel singled out.\n")
+                             stdin="1\n2\n\n1\nThey feel singled out.\n")
     assert code == 0, err
-    assert "What you can see:\n  a) Jaw clenched" in out
+    assert "What you can see:\n  [1] Jaw clenched" in out
     assert "  1. Walk over, crouch beside the desk" in out
     assert "Coach: A public demand turns a limit into a contest of face." in out
     assert "Reflect: What might be underneath" in out
@@ -34,9 +34,9 @@ def test_assess_mode_holds_feedback_for_the_debrief():
 
 
 def test_bad_keys_are_explained_and_asked_again():
-    code, out, _ = run_cli(["play", PHONE, "--text", "--seed", "5"], stdin="z\n\n7\nhelp\n1\n")
+    code, out, _ = run_cli(["play", PHONE, "--text", "--seed", "5"], stdin="z\n4\n\n7\nhelp\n1\n")
     assert code == 0
-    assert "'z' is not one of the cues" in out and "Please type a number from 1 to 2" in out
+    assert "Please type cue numbers from 1 to 2" in out and "Please type a number from 1 to 2" in out
     assert "'resources' shows crisis resources" in out
 
 
