@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from simulator.engine import Engine, State
 
-DEFAULT_BUDGET = 250_000  # distinct states; past it the bounds are reported as not exact
+DEFAULT_BUDGET = 150_000  # states entered; past it the bounds are reported as not exact
 MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes the bounds inexact
 
 
@@ -28,7 +28,7 @@ class Bounds:
     low: tuple[int, ...]
     high: tuple[int, ...]
     exact: bool  # False when the search hit its budget (bounds then cover what was explored)
-    states: int  # distinct states explored
+    states: int  # states entered by the search
 
     def range(self, dim: str) -> tuple[int, int]:
         i = self.dims.index(dim)
@@ -39,12 +39,14 @@ class _Budget(Exception):
     pass
 
 
-def score_bounds(engine: Engine, state: State, budget: int = DEFAULT_BUDGET) -> Bounds:
+def score_bounds(engine: Engine, state: State, budget: int | None = None) -> Bounds:
     """Bounds of each dimension's choice-and-timeout score over every run from `state` to an ending."""
     n = len(engine.dims)
+    budget = DEFAULT_BUDGET if budget is None else budget
     memo: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
     on_path: set[tuple] = set()
     exact = True
+    entered = 0
 
     def future(s: State):
         key = engine.key(s)
@@ -55,10 +57,11 @@ def score_bounds(engine: Engine, state: State, budget: int = DEFAULT_BUDGET) -> 
         if engine.ended(s):
             memo[key] = ((0,) * n, (0,) * n)
             return memo[key]
-        if len(memo) >= budget:
+        nonlocal entered, exact
+        entered += 1
+        if entered > budget:
             raise _Budget
         if len(on_path) >= MAX_DEPTH:
-            nonlocal exact
             exact = False
             return None
         on_path.add(key)
@@ -90,6 +93,6 @@ def score_bounds(engine: Engine, state: State, budget: int = DEFAULT_BUDGET) -> 
         sys.setrecursionlimit(old)
     if res is None:
         base = state.raw
-        return Bounds(engine.dims, tuple(base), tuple(base), exact, len(memo))
+        return Bounds(engine.dims, tuple(base), tuple(base), exact, entered)
     return Bounds(engine.dims, tuple(b + r for b, r in zip(state.raw, res[0])),
-                  tuple(b + r for b, r in zip(state.raw, res[1])), exact, len(memo))
+                  tuple(b + r for b, r in zip(state.raw, res[1])), exact, entered)

@@ -28,7 +28,9 @@ class DimensionScore:
             return None
         if self.max == self.min:
             return 100.0
-        return round(100.0 * (self.raw - self.min) / (self.max - self.min), 1)
+        # A run that loops back to a moment it was in can pass the bounds (which count no
+        # repeats); `check` warns about such loops. Keep the percent within 0..100.
+        return min(100.0, max(0.0, round(100.0 * (self.raw - self.min) / (self.max - self.min), 1)))
 
     def as_log(self) -> dict:
         if self.min is None:

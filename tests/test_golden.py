@@ -55,3 +55,11 @@ def test_best_scripts_reach_a_good_ending_and_worst_a_poor_one():
         assert log["outcome"] == ("good" if m["label"] == "best" else "poor"), s.name
         if m["label"] == "best":
             assert log["critical"] is False and log["score"]["noticing"]["false_alarms"] == 0
+            pct = [d["percent"] for d in log["score"]["dimensions"].values()]
+            assert sum(pct) / len(pct) >= 80, (s.name, pct)  # per-dimension maxima may lie on different paths
+
+
+def test_a_critical_safety_error_marks_the_run():
+    log = json.loads((GOLDEN / "the-sketchbook-secret-7.log.json").read_text())
+    assert log["critical"] is True and log["outcome"] == "poor"
+    assert "promise-secret" in [t["choice"] for t in log["turns"]]
