@@ -27,7 +27,7 @@ def say(msg: str) -> None:
 
 def ensure_venv() -> None:
     """Create .venv and install Rehearse with its test tools, again whenever pyproject.toml changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before anything checks the version
         sys.exit(f"Rehearse needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PY.exists():
         say("creating .venv (first run only)...")

@@ -39,8 +39,9 @@ print(json.dumps({"seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_S
 def measure(mode: str, path: str, repeat: int) -> dict:
     best: dict | None = None
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True,
-                             cwd=ROOT, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, mode, path], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         if best is None or r["seconds"] < best["seconds"]:
             best = {"seconds": r["seconds"], "peak_mb": min(r["peak_mb"], (best or r)["peak_mb"])}

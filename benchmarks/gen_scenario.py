@@ -82,7 +82,9 @@ def generate(scenes: int, choices: int = 3, seed: int = 1, loops: bool = True) -
                 out.append("        set: {calm: true}")
             out.append("        feedback: A calm, specific move keeps the conversation going.")
         if i % 11 == 0:
-            out.append(f"    timeout: {{seconds: 20, goto: {'s%d' % (i + 1) if not last else 'end_mixed'}, feedback: Silence let it grow.}}")
+            out.append(
+                f"    timeout: {{seconds: 20, goto: {f's{i + 1}' if not last else 'end_mixed'}, feedback: Silence let it grow.}}"
+            )
     out.append("  end_good:")
     out.append("    ending: good")
     out.append("  end_mixed:")

@@ -94,5 +94,10 @@ def score_bounds(engine: Engine, state: State, budget: int | None = None) -> Bou
     if res is None:
         base = state.raw
         return Bounds(engine.dims, tuple(base), tuple(base), exact, entered)
-    return Bounds(engine.dims, tuple(b + r for b, r in zip(state.raw, res[0])),
-                  tuple(b + r for b, r in zip(state.raw, res[1])), exact, entered)
+    return Bounds(
+        engine.dims,
+        tuple(b + r for b, r in zip(state.raw, res[0])),
+        tuple(b + r for b, r in zip(state.raw, res[1])),
+        exact,
+        entered,
+    )

@@ -67,5 +67,16 @@ def build_debrief(run: Run) -> Debrief:
         notes.append(ChoiceNote(t.number, t.scene, text, t.feedback, t.critical))
         if t.reflection and scene.reflect:
             reflections.append(Reflection(t.scene, scene.reflect, t.reflection))
-    return Debrief(sc.title, run.ending, run.critical, score, dims, tuple(notes), run.misses, run.false_alarms,
-                   sc.discussion, tuple(reflections), sc.sensitive)
+    return Debrief(
+        sc.title,
+        run.ending,
+        run.critical,
+        score,
+        dims,
+        tuple(notes),
+        run.misses,
+        run.false_alarms,
+        sc.discussion,
+        tuple(reflections),
+        sc.sensitive,
+    )

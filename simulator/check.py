@@ -83,14 +83,23 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
     out: dict[tuple, ScenarioError] = {}
     start = engine.start_mood.copy()
     start.flags.writeable = False
-    s0 = State(scenario.start, start, start, tuple(scenario.flags.values()), 0,
-               engine.scene_bit[scenario.start], 0, (0,) * len(engine.dims))
+    s0 = State(
+        scenario.start,
+        start,
+        start,
+        tuple(scenario.flags.values()),
+        0,
+        engine.scene_bit[scenario.start],
+        0,
+        (0,) * len(engine.dims),
+    )
     try:
         first, _ = engine.route(s0)
     except EngineError as e:
         sc = scenario.scenes[e.scene or scenario.start]
-        return [ScenarioError(file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out",
-                              "next-loop")]
+        return [
+            ScenarioError(file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop")
+        ]
     seen: set[tuple] = {engine.key(first)}
     on_path: set[tuple] = set()
     # iterative depth-first search: (state, moves left to try)
@@ -105,10 +114,14 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
             k = ("stuck", s.scene)
             if k not in out:
                 out[k] = ScenarioError(
-                    file, scene.at.line, scene.at.col,
+                    file,
+                    scene.at.line,
+                    scene.at.col,
                     f"scene '{s.scene}' can be reached in a state where none of its choices is offered "
                     f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
-                    "give one choice no 'if' and no 'once', or loosen a guard", "no-choice-offered")
+                    "give one choice no 'if' and no 'once', or loosen a guard",
+                    "no-choice-offered",
+                )
         on_path.add(engine.key(s))
         stack.append((s, moves))
 
@@ -124,26 +137,46 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
             child, _ = engine.apply_turn(s, comp)
         except EngineError as e:
             sc = scenario.scenes[e.scene or s.scene]
-            out.setdefault(("next-loop", e.scene), ScenarioError(
-                file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop"))
+            out.setdefault(
+                ("next-loop", e.scene),
+                ScenarioError(
+                    file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop"
+                ),
+            )
             continue
         key = engine.key(child)
         if key in on_path:
             at = comp.effect.at
             label = f"choice '{comp.effect.id}'" if hasattr(comp.effect, "id") else "the timeout"
-            out.setdefault(("loop", s.scene, id(comp.effect)), ScenarioError(
-                file, at.line, at.col, f"{label} in scene '{s.scene}' can lead back to exactly the same "
-                "moment, so the conversation could repeat forever without anything changing",
-                "make the loop change something: `once: true`, a flag, or a mood change", "endless-loop",
-                "warning"))
+            out.setdefault(
+                ("loop", s.scene, id(comp.effect)),
+                ScenarioError(
+                    file,
+                    at.line,
+                    at.col,
+                    f"{label} in scene '{s.scene}' can lead back to exactly the same "
+                    "moment, so the conversation could repeat forever without anything changing",
+                    "make the loop change something: `once: true`, a flag, or a mood change",
+                    "endless-loop",
+                    "warning",
+                ),
+            )
             continue
         if key in seen:
             continue
         if len(seen) >= max_states:
-            out.setdefault(("incomplete",), ScenarioError(
-                file, 1, 1, f"too many possible states to check every path; checked the first {max_states:,}",
-                "split very large scenarios, or reduce loops that count without limit", "search-incomplete",
-                "warning"))
+            out.setdefault(
+                ("incomplete",),
+                ScenarioError(
+                    file,
+                    1,
+                    1,
+                    f"too many possible states to check every path; checked the first {max_states:,}",
+                    "split very large scenarios, or reduce loops that count without limit",
+                    "search-incomplete",
+                    "warning",
+                ),
+            )
             continue
         seen.add(key)
         push(child)

@@ -27,8 +27,12 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"rehearse: error: {message}\n  hint: rehearse {self.prog.split()[-1]} --help "
-                              "shows every option\n" if " " in self.prog else f"rehearse: error: {message}\n")
+        self.exit(
+            EXIT_USAGE,
+            f"rehearse: error: {message}\n  hint: rehearse {self.prog.split()[-1]} --help shows every option\n"
+            if " " in self.prog
+            else f"rehearse: error: {message}\n",
+        )
 
 
 def _seed(text: str) -> int:
@@ -42,8 +46,10 @@ def _seed(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="rehearse", description="Rehearse the hardest conversations of teaching. "
-                "With no command, opens the scenario picker.")
+    p = _Parser(
+        prog="rehearse",
+        description="Rehearse the hardest conversations of teaching. With no command, opens the scenario picker.",
+    )
     p.add_argument("--version", action="version", version=f"rehearse {__version__}")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -51,21 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help="play one scenario", description="Play one scenario.")
     play.add_argument("file", metavar="FILE", help="a scenario file (.yaml)")
     play.add_argument("--text", action="store_true", help="use the text player")
-    play.add_argument("--mode", choices=("coach", "assess"), default="coach",
-                      help="coach: feedback after each choice (default); assess: feedback at the end")
+    play.add_argument(
+        "--mode",
+        choices=("coach", "assess"),
+        default="coach",
+        help="coach: feedback after each choice (default); assess: feedback at the end",
+    )
     play.add_argument("--seed", type=_seed, help="seed for the mood jitter (the same seed replays exactly)")
     play.add_argument("--timed", action="store_true", help="let timeouts fire when you take too long")
     play.add_argument("--script", metavar="S", help="play the turns in a script file, with no person")
     play.add_argument("--log", metavar="L", help="write the run as JSON to L (after every turn)")
 
-    check = sub.add_parser("check", help="check scenario files", description="Load and check scenario files "
-                           "or folders. Exit 0 when clean, 1 on any error (or any warning with --strict).")
+    check = sub.add_parser(
+        "check",
+        help="check scenario files",
+        description="Load and check scenario files "
+        "or folders. Exit 0 when clean, 1 on any error (or any warning with --strict).",
+    )
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    sub.add_parser("schema", help="print the JSON Schema of the scenario format",
-                   description="Print the JSON Schema of the scenario format, for editors.")
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario format",
+        description="Print the JSON Schema of the scenario format, for editors.",
+    )
     return p
 
 
@@ -96,9 +113,11 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     except Exception as e:  # a bug: say so in one line, keep the traceback for --debug
         if args.debug:
             raise
-        sys.stderr.write(f"rehearse: internal error: {type(e).__name__}: {e}\n"
-                         "  This is a bug in Rehearse. Please report it as an issue; run again with --debug "
-                         "to see the details.\n")
+        sys.stderr.write(
+            f"rehearse: internal error: {type(e).__name__}: {e}\n"
+            "  This is a bug in Rehearse. Please report it as an issue; run again with --debug "
+            "to see the details.\n"
+        )
         return 70
 
 
@@ -124,8 +143,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         for d in diags:
             out.write(d.render() + "\n")
-        summary = f"{files} file{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, " \
-                  f"{warnings} warning{'s' if warnings != 1 else ''}"
+        summary = (
+            f"{files} file{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+        )
         sys.stderr.write(summary + "\n")
         if files == 0 and not diags:
             sys.stderr.write("  (no .yaml files found)\n")
@@ -190,8 +211,10 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) ->
         player.debrief()
         if driver.index < len(script):
             extra = script[driver.index]
-            sys.stderr.write(f"{args.script}:{extra.line}:{extra.col}: warning: the run ended after turn "
-                             f"{driver.index}; the remaining {len(script) - driver.index} turn(s) were not played\n")
+            sys.stderr.write(
+                f"{args.script}:{extra.line}:{extra.col}: warning: the run ended after turn "
+                f"{driver.index}; the remaining {len(script) - driver.index} turn(s) were not played\n"
+            )
         return EXIT_OK
     ask = _asker(stdin, out)
     kb = KeyboardDriver(player, ask=ask)
@@ -201,8 +224,11 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) ->
             return EXIT_OK
         player.play(kb)
     except Left:
-        out.write("\nYou left the run. It is saved as unfinished" + (f" in {saver}" if saver else "") +
-                  "; nothing counts against you.\n")
+        out.write(
+            "\nYou left the run. It is saved as unfinished"
+            + (f" in {saver}" if saver else "")
+            + "; nothing counts against you.\n"
+        )
         return EXIT_OK
     player.debrief()
     if saver:
@@ -267,9 +293,13 @@ class ScriptDriver:
         if self.index >= len(self.turns):
             offered = ", ".join(c.id for c in view.choices) or "none"
             last = self.turns[-1] if self.turns else None
-            raise ScriptProblem(self.file, last.line if last else 1, last.col if last else 1,
-                                f"the script ran out after {self.index} turn(s), before an ending: the run is in "
-                                f"scene '{run.state.scene}', which offers {offered}")
+            raise ScriptProblem(
+                self.file,
+                last.line if last else 1,
+                last.col if last else 1,
+                f"the script ran out after {self.index} turn(s), before an ending: the run is in "
+                f"scene '{run.state.scene}', which offers {offered}",
+            )
         t = self.turns[self.index]
         self.current = t
         self.index += 1
@@ -277,8 +307,12 @@ class ScriptDriver:
         for cid in t.noticed:
             if cid not in cue_ids:
                 shown = ", ".join(c.id for c in view.cues) or "none"
-                raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: cue '{cid}' is not shown in scene "
-                                    f"'{run.state.scene}'; cues here: {shown}")
+                raise ScriptProblem(
+                    self.file,
+                    t.line,
+                    t.col,
+                    f"turn {self.index}: cue '{cid}' is not shown in scene '{run.state.scene}'; cues here: {shown}",
+                )
         d = Decision(t.kind, t.choice, t.noticed, t.reflection, 0, t)
         if t.kind == "choose":
             try:
@@ -287,8 +321,12 @@ class ScriptDriver:
                 raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: {e}") from None
         elif run.engine.scene(run.state).timeout is None:
             offered = ", ".join(c.id for c in view.choices)
-            raise ScriptProblem(self.file, t.line, t.col, f"turn {self.index}: 'wait' in scene '{run.state.scene}', "
-                                f"which has no timeout; offered: {offered}")
+            raise ScriptProblem(
+                self.file,
+                t.line,
+                t.col,
+                f"turn {self.index}: 'wait' in scene '{run.state.scene}', which has no timeout; offered: {offered}",
+            )
         self.player.show_decision(view, d)
         return d
 
@@ -328,8 +366,11 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
             out.write(f"Please type a number from 1 to {len(scenarios)}.\n")
             continue
         try:
-            m = ask("Coach mode (feedback after each choice) or assess mode (feedback at the end)? "
-                    "Type c or a [c]: ").strip().lower()
+            m = (
+                ask("Coach mode (feedback after each choice) or assess mode (feedback at the end)? Type c or a [c]: ")
+                .strip()
+                .lower()
+            )
         except EOFError:
             return EXIT_OK
         args = argparse.Namespace(seed=None, mode="assess" if m.startswith("a") else "coach", timed=False, log=None)

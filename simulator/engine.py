@@ -165,9 +165,14 @@ class Engine:
         The analysis and `check` treat a repeat of this key on one path as a repeat of the whole
         state (format: Scoring dimensions): nothing that can matter has changed."""
         mood, fidx, vmask, cmask, turns = self._needs[state.scene]
-        return (state.scene, state.mood.tobytes() if mood else None,
-                tuple(state.flags[i] for i in fidx), state.visited & vmask, state.chosen & cmask,
-                state.turns if turns else None)
+        return (
+            state.scene,
+            state.mood.tobytes() if mood else None,
+            tuple(state.flags[i] for i in fidx),
+            state.visited & vmask,
+            state.chosen & cmask,
+            state.turns if turns else None,
+        )
 
     def _compile(self, eff: Effect, bit: int) -> _Compiled:
         delta = None
@@ -176,7 +181,9 @@ class Engine:
             for name, d in eff.mood.items():
                 delta[self._mood_ix[name]] = d
         return _Compiled(
-            eff, bit, delta,
+            eff,
+            bit,
+            delta,
             tuple((self._flag_ix[f], v) for f, v in eff.set.items()),
             tuple((self._flag_ix[f], v) for f, v in eff.add.items()),
             tuple((self._dim_ix[d], v) for d, v in eff.score.items()),
@@ -217,8 +224,16 @@ class Engine:
         baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
         baseline.flags.writeable = False
         start = self.scenario.start
-        state = State(start, baseline, baseline, tuple(self.scenario.flags.values()), 0, self.scene_bit[start], 0,
-                      (0,) * len(self.dims))
+        state = State(
+            start,
+            baseline,
+            baseline,
+            tuple(self.scenario.flags.values()),
+            0,
+            self.scene_bit[start],
+            0,
+            (0,) * len(self.dims),
+        )
         return self.route(state)
 
     def scene(self, state: State) -> Scene:
@@ -237,8 +252,11 @@ class Engine:
 
     def offered_effects(self, state: State) -> list[_Compiled]:
         """Compiled effects of every move open now: the offered choices, then the timeout if any."""
-        out = [comp for c, comp, g in self._choices.get(state.scene, ())
-               if not (c.once and state.chosen & comp.bit) and (g is None or g(state))]
+        out = [
+            comp
+            for c, comp, g in self._choices.get(state.scene, ())
+            if not (c.once and state.chosen & comp.bit) and (g is None or g(state))
+        ]
         t = self._timeouts.get(state.scene)
         if t is not None:
             out.append(t)
@@ -278,8 +296,9 @@ class Engine:
             for i, v in comp.score:
                 r[i] += v
             raw = tuple(r)
-        return State(state.scene, mood, state.baseline, flags, state.turns + 1, state.visited,
-                     state.chosen | comp.bit, raw)
+        return State(
+            state.scene, mood, state.baseline, flags, state.turns + 1, state.visited, state.chosen | comp.bit, raw
+        )
 
     def enter(self, state: State, scene: str) -> State:
         return replace(state, scene=scene, visited=state.visited | self.scene_bit[scene])
@@ -344,21 +363,35 @@ class SceneMachine:
         trans = []
         for sid, scene in engine.scenario.scenes.items():
             for c in scene.choices or ():
-                trans.append({"trigger": _trigger(sid, c.id), "source": sid, "dest": c.goto,
-                              "before": self._apply})
+                trans.append({"trigger": _trigger(sid, c.id), "source": sid, "dest": c.goto, "before": self._apply})
             if scene.timeout is not None:
-                trans.append({"trigger": _trigger(sid, None), "source": sid, "dest": scene.timeout.goto,
-                              "before": self._apply})
+                trans.append(
+                    {"trigger": _trigger(sid, None), "source": sid, "dest": scene.timeout.goto, "before": self._apply}
+                )
             for r in scene.next or ():
                 g = engine.guard(r.guard)
-                trans.append({"trigger": "route", "source": sid, "dest": r.goto,
-                              "conditions": [self._holds(g)] if g else [], "before": self._pass})
+                trans.append(
+                    {
+                        "trigger": "route",
+                        "source": sid,
+                        "dest": r.goto,
+                        "conditions": [self._holds(g)] if g else [],
+                        "before": self._pass,
+                    }
+                )
         # model_override=False: the cursor is private, so the machine may add its is_<scene>
         # helpers freely; with True, transitions logs a warning for every scene it skips.
         self.machine = Machine(
-            model=self.cursor, states=list(engine.scenario.scenes), transitions=trans, initial=state.scene,
-            auto_transitions=False, model_override=False, queued=True, model_attribute="scene",
-            send_event=True, after_state_change=self._entered,
+            model=self.cursor,
+            states=list(engine.scenario.scenes),
+            transitions=trans,
+            initial=state.scene,
+            auto_transitions=False,
+            model_override=False,
+            queued=True,
+            model_attribute="scene",
+            send_event=True,
+            after_state_change=self._entered,
         )
 
     def _holds(self, g):

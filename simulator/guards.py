@@ -55,18 +55,22 @@ class Guard:
 def parse_guard(source: str) -> Guard:
     """Parse guard text, or raise GuardSyntaxError saying what is not allowed and where."""
     if len(source) > MAX_GUARD_CHARS:
-        raise GuardSyntaxError(f"a guard may be at most {MAX_GUARD_CHARS} characters", 0,
-                               hint="split the condition across scenes or flags")
+        raise GuardSyntaxError(
+            f"a guard may be at most {MAX_GUARD_CHARS} characters", 0, hint="split the condition across scenes or flags"
+        )
     text = source.replace("\n", " ")
     if not text.strip():
-        raise GuardSyntaxError("the guard is empty", 0, hint='write a condition such as stress > 0.6')
+        raise GuardSyntaxError("the guard is empty", 0, hint="write a condition such as stress > 0.6")
     try:
         expr = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as e:
         off = max(0, (e.offset or 1) - 1) + (len(text) - len(text.lstrip()))
-        raise GuardSyntaxError(_syntax_message(text, e), min(off, max(0, len(text) - 1)),
-                               hint="guards use and, or, not, comparisons like stress > 0.6, "
-                               'visited("scene") and chose("scene", "choice")') from None
+        raise GuardSyntaxError(
+            _syntax_message(text, e),
+            min(off, max(0, len(text) - 1)),
+            hint="guards use and, or, not, comparisons like stress > 0.6, "
+            'visited("scene") and chose("scene", "choice")',
+        ) from None
     shift = len(text) - len(text.lstrip())
     names: list[tuple[str, int]] = []
     visits: list[tuple[str, int]] = []
@@ -87,23 +91,28 @@ def parse_guard(source: str) -> Guard:
         if isinstance(n, ast.BinOp):
             if type(n.op) not in _BIN:
                 sym = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}.get(type(n.op), "this operator")
-                raise GuardSyntaxError(f"'{sym}' is not allowed in a guard", off,
-                                       hint="guards may use + - * and comparisons")
+                raise GuardSyntaxError(
+                    f"'{sym}' is not allowed in a guard", off, hint="guards may use + - * and comparisons"
+                )
             return ("bin", type(n.op), conv(n.left), conv(n.right))
         if isinstance(n, ast.Compare):
             ops = []
             for op in n.ops:
                 if type(op) not in _CMP:
                     word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(type(op), "?")
-                    raise GuardSyntaxError(f"'{word}' is not allowed in a guard", off,
-                                           hint="compare with < <= > >= == !=")
+                    raise GuardSyntaxError(
+                        f"'{word}' is not allowed in a guard", off, hint="compare with < <= > >= == !="
+                    )
                 ops.append(type(op))
             return ("cmp", tuple(ops), (conv(n.left), *(conv(c) for c in n.comparators)))
         if isinstance(n, ast.Constant):
             if isinstance(n.value, bool) or not isinstance(n.value, (int, float)):
                 if isinstance(n.value, str):
-                    raise GuardSyntaxError("text is allowed only inside visited(...) and chose(...)", off,
-                                           hint='compare flags and moods with numbers or true/false')
+                    raise GuardSyntaxError(
+                        "text is allowed only inside visited(...) and chose(...)",
+                        off,
+                        hint="compare flags and moods with numbers or true/false",
+                    )
                 raise GuardSyntaxError(f"{n.value!r} is not allowed in a guard", off)
             return ("num", n.value)
         if isinstance(n, ast.Name):
@@ -112,8 +121,9 @@ def parse_guard(source: str) -> Guard:
             if n.id == "false":
                 return ("num", False)
             if n.id in ("True", "False", "None", "null"):
-                raise GuardSyntaxError(f"'{n.id}' is not a guard word", off,
-                                       hint=f"write {n.id.lower() if n.id != 'None' else 'false'}")
+                raise GuardSyntaxError(
+                    f"'{n.id}' is not a guard word", off, hint=f"write {n.id.lower() if n.id != 'None' else 'false'}"
+                )
             names.append((n.id, off))
             return ("name", n.id)
         if isinstance(n, ast.Call):
@@ -121,11 +131,14 @@ def parse_guard(source: str) -> Guard:
         if isinstance(n, ast.Attribute):
             raise GuardSyntaxError("attribute access (a.b) is not allowed in a guard", off)
         if isinstance(n, ast.IfExp):
-            raise GuardSyntaxError("'if ... else' is not allowed inside a guard", off,
-                                   hint="use and / or, or a `next` list")
-        raise GuardSyntaxError("this is not allowed in a guard", off,
-                               hint="guards use names, numbers, and, or, not, comparisons, + - *, "
-                               "visited() and chose()")
+            raise GuardSyntaxError(
+                "'if ... else' is not allowed inside a guard", off, hint="use and / or, or a `next` list"
+            )
+        raise GuardSyntaxError(
+            "this is not allowed in a guard",
+            off,
+            hint="guards use names, numbers, and, or, not, comparisons, + - *, visited() and chose()",
+        )
 
     def conv_call(n: ast.Call, off: int) -> tuple:
         fname = n.func.id if isinstance(n.func, ast.Name) else None
@@ -135,13 +148,17 @@ def parse_guard(source: str) -> Guard:
         want = 1 if fname == "visited" else 2
         if n.keywords or len(n.args) != want:
             example = 'visited("scene-id")' if want == 1 else 'chose("scene-id", "choice-id")'
-            raise GuardSyntaxError(f"{fname}() takes {want} quoted id{'s' if want > 1 else ''}", off,
-                                   hint=f"write {example}")
+            raise GuardSyntaxError(
+                f"{fname}() takes {want} quoted id{'s' if want > 1 else ''}", off, hint=f"write {example}"
+            )
         args = []
         for a in n.args:
             if not (isinstance(a, ast.Constant) and isinstance(a.value, str)):
-                raise GuardSyntaxError(f"{fname}() takes quoted ids", a.col_offset + shift,
-                                       hint='put the id in quotes, e.g. visited("plan")')
+                raise GuardSyntaxError(
+                    f"{fname}() takes quoted ids",
+                    a.col_offset + shift,
+                    hint='put the id in quotes, e.g. visited("plan")',
+                )
             args.append((a.value, a.col_offset + shift))
         if fname == "visited":
             visits.append(args[0])

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 
 from simulator import yamlnodes as yn
-from simulator.errors import ScenarioError, did_you_mean, suggest
+from simulator.errors import ScenarioError, did_you_mean
 from simulator.guards import RESERVED, Guard, GuardSyntaxError, parse_guard
 from simulator.model import (
     OUTCOMES,
@@ -46,13 +46,34 @@ MAX_SCORE = 3
 MAX_TEXT_CHARS = 20_000
 
 TOP_KEYS = {
-    "format": True, "id": True, "title": True, "summary": True, "topics": True, "grades": True,
-    "minutes": False, "content_note": False, "learning_goals": False, "references": False,
-    "student": True, "flags": False, "start": True, "scenes": True, "endings": True,
-    "rubric": False, "debrief": False,
+    "format": True,
+    "id": True,
+    "title": True,
+    "summary": True,
+    "topics": True,
+    "grades": True,
+    "minutes": False,
+    "content_note": False,
+    "learning_goals": False,
+    "references": False,
+    "student": True,
+    "flags": False,
+    "start": True,
+    "scenes": True,
+    "endings": True,
+    "rubric": False,
+    "debrief": False,
 }
-STUDENT_KEYS = {"name": True, "pronouns": False, "age": False, "about": False, "portrait": False,
-                "mood": False, "jitter": False, "drift": False}
+STUDENT_KEYS = {
+    "name": True,
+    "pronouns": False,
+    "age": False,
+    "about": False,
+    "portrait": False,
+    "mood": False,
+    "jitter": False,
+    "drift": False,
+}
 SCENE_KEYS = {"narration", "student", "expression", "cues", "reflect", "choices", "next", "ending", "timeout"}
 EFFECT_KEYS = {"goto", "mood", "score", "set", "add", "feedback"}
 CHOICE_KEYS = EFFECT_KEYS | {"text", "id", "if", "once", "tags"}
@@ -77,8 +98,16 @@ def _describe(node: yn.Node) -> str:
 
 
 def _comma_in_flow_text(m: yn.Mapping, prev: yn.Node | None, k: yn.Scalar, v: yn.Node) -> bool:
-    return (m.flow and isinstance(prev, yn.Scalar) and isinstance(prev.value, str) and prev.style is None
-            and isinstance(v, yn.Scalar) and v.value is None and v.text == "" and k.style is None)
+    return (
+        m.flow
+        and isinstance(prev, yn.Scalar)
+        and isinstance(prev.value, str)
+        and prev.style is None
+        and isinstance(v, yn.Scalar)
+        and v.value is None
+        and v.text == ""
+        and k.style is None
+    )
 
 
 def _is_extension(key: str) -> bool:
@@ -96,8 +125,9 @@ class _Reader:
     def pos(self, node: yn.Node) -> Pos:
         return Pos(self.file, node.line, node.col)
 
-    def error(self, node: yn.Node | Pos, message: str, hint: str | None = None, code: str = "invalid",
-              offset: int = 0) -> None:
+    def error(
+        self, node: yn.Node | Pos, message: str, hint: str | None = None, code: str = "invalid", offset: int = 0
+    ) -> None:
         self.diags.append(ScenarioError(self.file, node.line, node.col + offset, message, hint, code))
 
     def warn(self, node: yn.Node | Pos, message: str, hint: str | None = None, code: str = "warning") -> None:
@@ -111,16 +141,21 @@ class _Reader:
         if isinstance(node, yn.Mapping):
             for dup in yn.duplicate_keys(node):
                 first = next(k for k, _ in node.pairs if k.text == dup.text)
-                self.error(dup, f"duplicate key '{dup.text}' in {what} (first at line {first.line})",
-                           hint="YAML would silently keep only the last one; remove or rename one of them",
-                           code="duplicate-key")
+                self.error(
+                    dup,
+                    f"duplicate key '{dup.text}' in {what} (first at line {first.line})",
+                    hint="YAML would silently keep only the last one; remove or rename one of them",
+                    code="duplicate-key",
+                )
             return node
-        self.error(node, f"{what} should be a mapping of 'key: value' lines, found {_describe(node)}",
-                   code="wrong-type")
+        self.error(
+            node, f"{what} should be a mapping of 'key: value' lines, found {_describe(node)}", code="wrong-type"
+        )
         return None
 
-    def fields(self, node: yn.Mapping, allowed: dict[str, bool] | set[str], what: str,
-               required: Iterable[str] = ()) -> dict[str, yn.Node]:
+    def fields(
+        self, node: yn.Mapping, allowed: dict[str, bool] | set[str], what: str, required: Iterable[str] = ()
+    ) -> dict[str, yn.Node]:
         """The node's keys as a dict (first of any duplicate), reporting unknown and missing keys."""
         out: dict[str, yn.Node] = {}
         names = list(allowed)
@@ -133,8 +168,12 @@ class _Reader:
                 # value. The author meant one title; read it so, and say how to write it.
                 assert isinstance(prev, yn.Scalar)
                 prev.text = prev.value = f"{prev.text}, {k.text}"
-                self.warn(k, f"unquoted comma inside {{...}}: read as '{prev.text}'",
-                          hint=f'quote the text: "{prev.text}"', code="flow-comma")
+                self.warn(
+                    k,
+                    f"unquoted comma inside {{...}}: read as '{prev.text}'",
+                    hint=f'quote the text: "{prev.text}"',
+                    code="flow-comma",
+                )
                 continue
             prev = v
             if k.text not in allowed and not _is_extension(k.text):
@@ -158,8 +197,11 @@ class _Reader:
                 return None
             if isinstance(node.value, str):
                 if len(node.value) > MAX_TEXT_CHARS:
-                    self.error(node, f"{what} is {len(node.value):,} characters; at most {MAX_TEXT_CHARS:,}",
-                               code="text-too-long")
+                    self.error(
+                        node,
+                        f"{what} is {len(node.value):,} characters; at most {MAX_TEXT_CHARS:,}",
+                        code="text-too-long",
+                    )
                 if not node.value.strip() and not optional:
                     self.error(node, f"{what} must not be empty", code="missing-value")
                 return node.value
@@ -168,8 +210,16 @@ class _Reader:
         self.error(node, f"{what} should be text, found {_describe(node)}", code="wrong-type")
         return None
 
-    def number(self, node: yn.Node | None, what: str, lo: float | None = None, hi: float | None = None,
-               *, integer: bool = False, hint: str | None = None) -> float | int | None:
+    def number(
+        self,
+        node: yn.Node | None,
+        what: str,
+        lo: float | None = None,
+        hi: float | None = None,
+        *,
+        integer: bool = False,
+        hint: str | None = None,
+    ) -> float | int | None:
         if node is None:
             return None
         v = node.value if isinstance(node, yn.Scalar) else None
@@ -181,10 +231,14 @@ class _Reader:
             self.error(node, f"{what} should be {kind}, found {_describe(node)}", hint=hint, code="wrong-type")
             return None
         if (lo is not None and v < lo) or (hi is not None and v > hi):
-            rng = f"from {lo:g} to {hi:g}" if lo is not None and hi is not None else (
-                f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
-            self.error(node, f"{what} is {node.text}, outside the allowed range ({rng})", hint=hint,
-                       code="out-of-range")
+            rng = (
+                f"from {lo:g} to {hi:g}"
+                if lo is not None and hi is not None
+                else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+            )
+            self.error(
+                node, f"{what} is {node.text}, outside the allowed range ({rng})", hint=hint, code="out-of-range"
+            )
             return None
         return v
 
@@ -200,8 +254,9 @@ class _Reader:
         if node is None:
             return None
         if not isinstance(node, yn.Scalar) or node.value is None or isinstance(node.value, (list, dict)):
-            self.error(node, f"{what} should be an id such as 'talk-privately', found {_describe(node)}",
-                       code="wrong-type")
+            self.error(
+                node, f"{what} should be an id such as 'talk-privately', found {_describe(node)}", code="wrong-type"
+            )
             return None
         return self.check_slug(node, node.text, what, pattern)
 
@@ -210,17 +265,23 @@ class _Reader:
             fixed = re.sub(r"[^a-z0-9_-]+", "-", value.lower()).strip("-_")
             if pattern is SCENARIO_SLUG:
                 fixed = re.sub(r"[-_]+", "-", fixed)
-            self.error(node, f"{what} '{value}' is not a valid id",
-                       hint=(f"use lowercase letters, digits and hyphens, e.g. '{fixed}'" if fixed
-                             else "use lowercase letters, digits and hyphens"), code="bad-id")
+            self.error(
+                node,
+                f"{what} '{value}' is not a valid id",
+                hint=(
+                    f"use lowercase letters, digits and hyphens, e.g. '{fixed}'"
+                    if fixed
+                    else "use lowercase letters, digits and hyphens"
+                ),
+                code="bad-id",
+            )
         return value
 
     def text_list(self, node: yn.Node | None, what: str) -> tuple[str, ...]:
         if node is None or (isinstance(node, yn.Scalar) and node.value is None):
             return ()
         if not isinstance(node, yn.Sequence):
-            self.error(node, f"{what} should be a list ('- item' lines), found {_describe(node)}",
-                       code="wrong-type")
+            self.error(node, f"{what} should be a list ('- item' lines), found {_describe(node)}", code="wrong-type")
             return ()
         out = []
         for item in node.items:
@@ -233,15 +294,17 @@ class _Reader:
         if node is None:
             return None
         if not isinstance(node, yn.Scalar) or node.value is None:
-            self.error(node, f"{what} should be a condition such as 'stress > 0.6', found {_describe(node)}",
-                       code="wrong-type")
+            self.error(
+                node, f"{what} should be a condition such as 'stress > 0.6', found {_describe(node)}", code="wrong-type"
+            )
             return None
         src = node.text if isinstance(node.value, str) else node.text
         try:
             return parse_guard(src), node
         except GuardSyntaxError as e:
-            self.error(node, f"{what}: {e.message}", hint=e.hint, code="bad-guard",
-                       offset=_guard_offset(node, e.offset))
+            self.error(
+                node, f"{what}: {e.message}", hint=e.hint, code="bad-guard", offset=_guard_offset(node, e.offset)
+            )
             return None
 
 
@@ -256,8 +319,9 @@ def _ro(d: dict) -> MappingProxyType:
     return MappingProxyType(d)
 
 
-def read_scenario(data: str | bytes, file: str = "<string>", *, stem: str | None = None
-                  ) -> tuple[Scenario | None, list[ScenarioError]]:
+def read_scenario(
+    data: str | bytes, file: str = "<string>", *, stem: str | None = None
+) -> tuple[Scenario | None, list[ScenarioError]]:
     """Load scenario text and return it (None if it has errors) with every diagnostic, sorted."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     try:
@@ -301,9 +365,16 @@ def read_file(path: str | Path) -> tuple[Scenario | None, list[ScenarioError]]:
     try:
         size = p.stat().st_size
         if size > yn.MAX_FILE_BYTES:
-            return None, [ScenarioError(name, 1, 1, f"file is {size:,} bytes, over the limit of "
-                                        f"{yn.MAX_FILE_BYTES:,}", hint="split the scenario into smaller files",
-                                        code="file-too-large")]
+            return None, [
+                ScenarioError(
+                    name,
+                    1,
+                    1,
+                    f"file is {size:,} bytes, over the limit of {yn.MAX_FILE_BYTES:,}",
+                    hint="split the scenario into smaller files",
+                    code="file-too-large",
+                )
+            ]
         with p.open("rb") as f:
             data = f.read(yn.MAX_FILE_BYTES + 1)
     except IsADirectoryError:
@@ -328,28 +399,42 @@ def _build(r: _Reader, root: yn.Node, sha: str, stem: str | None) -> Scenario | 
     fmt_node = f.get("format")
     fmt = r.text(fmt_node, "format") if fmt_node is not None else None
     if fmt_node is not None and fmt not in FORMATS:
-        r.error(fmt_node, f"unknown format version '{fmt}'; this build reads {', '.join(FORMATS)}",
-                hint="write 'format: rehearse/1', or update Rehearse to read newer files", code="unknown-format")
+        r.error(
+            fmt_node,
+            f"unknown format version '{fmt}'; this build reads {', '.join(FORMATS)}",
+            hint="write 'format: rehearse/1', or update Rehearse to read newer files",
+            code="unknown-format",
+        )
         return None
 
     sid = r.slug(f.get("id"), "the scenario id", SCENARIO_SLUG)
     if sid and stem is not None and sid != stem:
-        r.warn(f["id"], f"the scenario id '{sid}' differs from the file name '{stem}'",
-               hint=f"rename the file to {sid}.yaml, or set id: {stem}", code="id-not-file-name")
+        r.warn(
+            f["id"],
+            f"the scenario id '{sid}' differs from the file name '{stem}'",
+            hint=f"rename the file to {sid}.yaml, or set id: {stem}",
+            code="id-not-file-name",
+        )
     title = r.text(f.get("title"), "title", optional=False)
     summary = r.text(f.get("summary"), "summary", optional=False)
     topics = _topics(r, f.get("topics"))
     grades = _grades(r, f.get("grades"))
-    minutes = r.number(f.get("minutes"), "minutes", 0, 600) if f.get("minutes") is not None and not (
-        isinstance(f["minutes"], yn.Scalar) and f["minutes"].value is None) else None
+    minutes = (
+        r.number(f.get("minutes"), "minutes", 0, 600)
+        if f.get("minutes") is not None and not (isinstance(f["minutes"], yn.Scalar) and f["minutes"].value is None)
+        else None
+    )
     note_node = f.get("content_note")
     content_note = r.text(note_node, "content_note")
     if any(t in SENSITIVE_TOPICS for t in topics) and not (content_note and content_note.strip()):
         where = note_node if note_node is not None else (f.get("topics") or top)
         sens = ", ".join(t for t in topics if t in SENSITIVE_TOPICS)
-        r.error(where, f"a scenario with topic {sens} needs a content_note, shown before the run",
-                hint="e.g. content_note: This scenario includes a student talking about thoughts of suicide.",
-                code="missing-content-note")
+        r.error(
+            where,
+            f"a scenario with topic {sens} needs a content_note, shown before the run",
+            hint="e.g. content_note: This scenario includes a student talking about thoughts of suicide.",
+            code="missing-content-note",
+        )
     goals = r.text_list(f.get("learning_goals"), "learning_goals")
     refs = r.text_list(f.get("references"), "references")
     student = _student(r, f.get("student"))
@@ -362,17 +447,36 @@ def _build(r: _Reader, root: yn.Node, sha: str, stem: str | None) -> Scenario | 
     start = f.get("start")
     start_id = r.slug(start, "start") if start is not None else None
     if start_id and scenes is not None and start_id not in scenes:
-        r.error(start, f"start names scene '{start_id}', which does not exist",
-                hint=did_you_mean(start_id, scenes) or _first(scenes), code="unknown-scene")
+        r.error(
+            start,
+            f"start names scene '{start_id}', which does not exist",
+            hint=did_you_mean(start_id, scenes) or _first(scenes),
+            code="unknown-scene",
+        )
     if scenes is not None:
         _cross_check(r, scenes, endings or {})
     if any(d.severity == "error" for d in r.diags) or student is None or scenes is None or endings is None:
         return None
     return Scenario(
-        format=fmt or "", id=sid or "", title=title or "", summary=summary or "", topics=topics,
-        grades=grades or "", student=student, start=start_id or "", scenes=_ro(scenes),
-        endings=_ro(endings), minutes=minutes, content_note=content_note, learning_goals=goals,
-        references=refs, flags=_ro(flags), rubric=rubric, discussion=discussion, path=r.file, sha256=sha,
+        format=fmt or "",
+        id=sid or "",
+        title=title or "",
+        summary=summary or "",
+        topics=topics,
+        grades=grades or "",
+        student=student,
+        start=start_id or "",
+        scenes=_ro(scenes),
+        endings=_ro(endings),
+        minutes=minutes,
+        content_note=content_note,
+        learning_goals=goals,
+        references=refs,
+        flags=_ro(flags),
+        rubric=rubric,
+        discussion=discussion,
+        path=r.file,
+        sha256=sha,
     )
 
 
@@ -388,12 +492,15 @@ def _topics(r: _Reader, node: yn.Node | None) -> tuple[str, ...]:
         return ()
     items = r.text_list(node, "topics")
     if isinstance(node, yn.Sequence) and not node.items:
-        r.error(node, "topics needs at least one topic", hint=f"choose from {', '.join(TOPICS)}",
-                code="missing-value")
+        r.error(node, "topics needs at least one topic", hint=f"choose from {', '.join(TOPICS)}", code="missing-value")
     for item, t in zip(node.items if isinstance(node, yn.Sequence) else (), items):
         if t not in TOPICS:
-            r.error(item, f"unknown topic '{t}'", hint=did_you_mean(t, TOPICS) or f"choose from {', '.join(TOPICS)}",
-                    code="unknown-topic")
+            r.error(
+                item,
+                f"unknown topic '{t}'",
+                hint=did_you_mean(t, TOPICS) or f"choose from {', '.join(TOPICS)}",
+                code="unknown-topic",
+            )
     return items
 
 
@@ -402,8 +509,12 @@ def _grades(r: _Reader, node: yn.Node | None) -> str | None:
         return None
     g = r.text(node, "grades", optional=False)
     if g is not None and not GRADES.match(g.strip()):
-        r.error(node, f"grades '{g}' is not a grade band", hint='write a band such as "K-2", "3-5", "6-8" or "9-12"',
-                code="bad-grades")
+        r.error(
+            node,
+            f"grades '{g}' is not a grade band",
+            hint='write a band such as "K-2", "3-5", "6-8" or "9-12"',
+            code="bad-grades",
+        )
     elif g is not None:
         a, _, b = g.strip().partition("-")
         if b and (0 if a == "K" else int(a)) > (0 if b == "K" else int(b)):
@@ -438,21 +549,31 @@ def _student(r: _Reader, node: yn.Node | None) -> Student | None:
     jitter = r.number(f.get("jitter"), "jitter", 0, 0.5) if f.get("jitter") is not None else 0.0
     drift = r.number(f.get("drift"), "drift", 0, 1) if f.get("drift") is not None else 0.0
     return Student(
-        name=name or "", pronouns=r.text(f.get("pronouns"), "pronouns"), age=age,
-        about=r.text(f.get("about"), "about"), portrait=_ro(portrait), mood=_ro(mood),
-        jitter=float(jitter or 0.0), drift=float(drift or 0.0), at=r.pos(m),
+        name=name or "",
+        pronouns=r.text(f.get("pronouns"), "pronouns"),
+        age=age,
+        about=r.text(f.get("about"), "about"),
+        portrait=_ro(portrait),
+        mood=_ro(mood),
+        jitter=float(jitter or 0.0),
+        drift=float(drift or 0.0),
+        at=r.pos(m),
     )
 
 
 def _check_name(r: _Reader, key: yn.Scalar, what: str) -> None:
     if not NAME.match(key.text):
         fixed = re.sub(r"[^a-z0-9_]+", "_", key.text.lower()).strip("_")
-        r.error(key, f"{what} name '{key.text}' cannot be used in guards",
-                hint=f"use lowercase letters, digits and underscores, e.g. '{fixed}'" if fixed else None,
-                code="bad-name")
+        r.error(
+            key,
+            f"{what} name '{key.text}' cannot be used in guards",
+            hint=f"use lowercase letters, digits and underscores, e.g. '{fixed}'" if fixed else None,
+            code="bad-name",
+        )
     elif key.text in RESERVED:
-        r.error(key, f"'{key.text}' is a guard word and cannot name a {what}", hint="choose another name",
-                code="bad-name")
+        r.error(
+            key, f"'{key.text}' is a guard word and cannot name a {what}", hint="choose another name", code="bad-name"
+        )
 
 
 def _flags(r: _Reader, node: yn.Node | None, moods: tuple[str, ...]) -> dict[str, bool | int]:
@@ -470,8 +591,11 @@ def _flags(r: _Reader, node: yn.Node | None, moods: tuple[str, ...]) -> dict[str
         if isinstance(val, bool) or (isinstance(val, int) and not isinstance(val, bool)):
             flags[k.text] = val
         else:
-            r.error(v, f"flag '{k.text}' should start as true, false or a whole number, found {_describe(v)}",
-                    code="wrong-type")
+            r.error(
+                v,
+                f"flag '{k.text}' should start as true, false or a whole number, found {_describe(v)}",
+                code="wrong-type",
+            )
             flags[k.text] = False
     return flags
 
@@ -495,9 +619,12 @@ def _rubric(r: _Reader, node: yn.Node | None) -> Rubric:
     if wm is not None:
         for k, v in wm.pairs:
             if k.text not in known:
-                r.error(k, f"weight for unknown dimension '{k.text}'",
-                        hint=did_you_mean(k.text, known) or "declare it under rubric: dimensions:",
-                        code="unknown-dimension")
+                r.error(
+                    k,
+                    f"weight for unknown dimension '{k.text}'",
+                    hint=did_you_mean(k.text, known) or "declare it under rubric: dimensions:",
+                    code="unknown-dimension",
+                )
             w = r.number(v, f"the weight of '{k.text}'", 0, 100)
             if w is not None:
                 weights[k.text] = float(w)
@@ -529,14 +656,23 @@ def _endings(r: _Reader, node: yn.Node | None) -> dict[str, Ending] | None:
         f = r.fields(em, ENDING_KEYS, f"ending '{eid}'")
         outcome = r.text(f.get("outcome"), "outcome")
         if outcome is not None and outcome not in OUTCOMES:
-            r.error(f["outcome"], f"outcome '{outcome}' is not one of {', '.join(OUTCOMES)}",
-                    hint=did_you_mean(outcome, OUTCOMES), code="bad-outcome")
+            r.error(
+                f["outcome"],
+                f"outcome '{outcome}' is not one of {', '.join(OUTCOMES)}",
+                hint=did_you_mean(outcome, OUTCOMES),
+                code="bad-outcome",
+            )
         debrief = r.text(f.get("debrief"), "debrief")
         if "debrief" not in f:
-            r.warn(em, f"ending '{eid}' has no debrief text", hint="say in a sentence what this ending means",
-                   code="ending-without-debrief")
-        out[eid] = Ending(eid, r.text(f.get("title"), "title", optional=False) or "", outcome or "",
-                          debrief, at=r.pos(k))
+            r.warn(
+                em,
+                f"ending '{eid}' has no debrief text",
+                hint="say in a sentence what this ending means",
+                code="ending-without-debrief",
+            )
+        out[eid] = Ending(
+            eid, r.text(f.get("title"), "title", optional=False) or "", outcome or "", debrief, at=r.pos(k)
+        )
     return out
 
 
@@ -579,12 +715,19 @@ def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Sc
     f = r.fields(m, SCENE_KEYS, f"scene '{sid}'")
     kinds = [k for k in ("choices", "next", "ending") if k in f]
     if len(kinds) > 1:
-        r.error(f[kinds[1]], f"scene '{sid}' has both '{kinds[0]}' and '{kinds[1]}'; a scene has exactly one of "
-                "choices, next or ending", hint=f"move one of them to a scene of its own", code="scene-kind")
+        r.error(
+            f[kinds[1]],
+            f"scene '{sid}' has both '{kinds[0]}' and '{kinds[1]}'; a scene has exactly one of choices, next or ending",
+            hint="move one of them to a scene of its own",
+            code="scene-kind",
+        )
     elif not kinds:
-        r.error(key, f"scene '{sid}' has no choices, next or ending, so the run would stop here",
-                hint="add 'choices:' (the teacher decides), 'next:' (automatic routing) or 'ending:'",
-                code="scene-kind")
+        r.error(
+            key,
+            f"scene '{sid}' has no choices, next or ending, so the run would stop here",
+            hint="add 'choices:' (the teacher decides), 'next:' (automatic routing) or 'ending:'",
+            code="scene-kind",
+        )
     cues = _cues(r, ctx, f.get("cues"))
     choices = _choices(r, ctx, sid, f["choices"]) if "choices" in f else None
     routes = _routes(r, ctx, sid, f["next"]) if "next" in f else None
@@ -594,24 +737,39 @@ def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Sc
         if ending is not None:
             ending_at = r.pos(f["ending"])
             if ctx.endings is not None and ending not in ctx.endings:
-                r.error(f["ending"], f"ending '{ending}' is not defined under endings",
-                        hint=did_you_mean(ending, ctx.endings or ()) or
-                        (f"endings defined: {', '.join(ctx.endings)}" if ctx.endings else None),
-                        code="unknown-ending")
+                r.error(
+                    f["ending"],
+                    f"ending '{ending}' is not defined under endings",
+                    hint=did_you_mean(ending, ctx.endings or ())
+                    or (f"endings defined: {', '.join(ctx.endings)}" if ctx.endings else None),
+                    code="unknown-ending",
+                )
     timeout = None
     if "timeout" in f:
         if "choices" not in f:
-            r.error(f["timeout"], f"a timeout needs choices: silence only means something where the teacher decides",
-                    hint="remove the timeout, or give the scene choices", code="timeout-without-choices")
+            r.error(
+                f["timeout"],
+                "a timeout needs choices: silence only means something where the teacher decides",
+                hint="remove the timeout, or give the scene choices",
+                code="timeout-without-choices",
+            )
         else:
             timeout = _timeout(r, ctx, sid, f["timeout"])
     if choices is not None and not choices and "choices" in f:
         r.error(f["choices"], f"scene '{sid}' has an empty list of choices", code="missing-value")
     return Scene(
-        id=sid, narration=r.text(f.get("narration"), "narration"), student=r.text(f.get("student"), "student"),
-        expression=r.text(f.get("expression"), "expression"), cues=cues, reflect=r.text(f.get("reflect"), "reflect"),
-        choices=choices if "choices" in f else None, next=routes, ending=ending if not kinds[1:] else None,
-        timeout=timeout, at=r.pos(key), ending_at=ending_at or r.pos(key),
+        id=sid,
+        narration=r.text(f.get("narration"), "narration"),
+        student=r.text(f.get("student"), "student"),
+        expression=r.text(f.get("expression"), "expression"),
+        cues=cues,
+        reflect=r.text(f.get("reflect"), "reflect"),
+        choices=choices if "choices" in f else None,
+        next=routes,
+        ending=ending if not kinds[1:] else None,
+        timeout=timeout,
+        at=r.pos(key),
+        ending_at=ending_at or r.pos(key),
     )
 
 
@@ -630,13 +788,25 @@ def _cues(r: _Reader, ctx: _Ctx, node: yn.Node | None) -> tuple[Cue, ...]:
         cid = r.slug(f.get("id"), "cue id")
         if cid is not None:
             if cid in ctx.cue_ids:
-                r.error(f["id"], f"cue id '{cid}' is used twice (first at line {ctx.cue_ids[cid].line}); "
-                        "cue ids are unique in the file", hint="give this cue another id", code="duplicate-cue")
+                r.error(
+                    f["id"],
+                    f"cue id '{cid}' is used twice (first at line {ctx.cue_ids[cid].line}); "
+                    "cue ids are unique in the file",
+                    hint="give this cue another id",
+                    code="duplicate-cue",
+                )
             else:
                 ctx.cue_ids[cid] = f["id"]  # type: ignore[assignment]
         sign = r.boolean(f.get("sign"), "sign")
-        out.append(Cue(cid or "", r.text(f.get("text"), "cue text", optional=False) or "", bool(sign),
-                       r.text(f.get("note"), "cue note", optional=False) or "", at=r.pos(m)))
+        out.append(
+            Cue(
+                cid or "",
+                r.text(f.get("text"), "cue text", optional=False) or "",
+                bool(sign),
+                r.text(f.get("note"), "cue note", optional=False) or "",
+                at=r.pos(m),
+            )
+        )
     return tuple(out)
 
 
@@ -649,10 +819,17 @@ def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
     if mm is not None:
         for k, v in mm.pairs:
             if k.text not in ctx.moods:
-                r.error(k, f"unknown mood '{k.text}'",
-                        hint=did_you_mean(k.text, ctx.moods) or (
-                            f"the student's moods are {', '.join(ctx.moods)}" if ctx.moods
-                            else "declare it under student: mood:"), code="unknown-mood")
+                r.error(
+                    k,
+                    f"unknown mood '{k.text}'",
+                    hint=did_you_mean(k.text, ctx.moods)
+                    or (
+                        f"the student's moods are {', '.join(ctx.moods)}"
+                        if ctx.moods
+                        else "declare it under student: mood:"
+                    ),
+                    code="unknown-mood",
+                )
                 continue
             d = r.number(v, f"the change of '{k.text}'", -1, 1, hint="mood changes are between -1 and +1")
             if d is not None:
@@ -662,13 +839,22 @@ def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
     if sm is not None:
         for k, v in sm.pairs:
             if k.text not in ctx.dims:
-                r.error(k, f"unknown scoring dimension '{k.text}'",
-                        hint=did_you_mean(k.text, ctx.dims) or
-                        f"standard dimensions: {', '.join(STANDARD_DIMENSIONS)}; declare others under rubric: dimensions:",
-                        code="unknown-dimension")
+                r.error(
+                    k,
+                    f"unknown scoring dimension '{k.text}'",
+                    hint=did_you_mean(k.text, ctx.dims)
+                    or f"standard dimensions: {', '.join(STANDARD_DIMENSIONS)}; declare others under rubric: dimensions:",
+                    code="unknown-dimension",
+                )
                 continue
-            s = r.number(v, f"the score for '{k.text}'", -MAX_SCORE, MAX_SCORE, integer=True,
-                         hint="scores are whole numbers from -3 to +3")
+            s = r.number(
+                v,
+                f"the score for '{k.text}'",
+                -MAX_SCORE,
+                MAX_SCORE,
+                integer=True,
+                hint="scores are whole numbers from -3 to +3",
+            )
             if s is not None:
                 score[k.text] = int(s)
     sets: dict[str, bool | int] = {}
@@ -691,23 +877,36 @@ def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
             if not _known_flag(r, ctx, k):
                 continue
             if isinstance(ctx.flags[k.text], bool):
-                r.error(k, f"flag '{k.text}' is true/false; 'add' counts with whole-number flags",
-                        hint=f"declare it as a number (flags: {{{k.text}: 0}}) or use 'set'", code="wrong-type")
+                r.error(
+                    k,
+                    f"flag '{k.text}' is true/false; 'add' counts with whole-number flags",
+                    hint=f"declare it as a number (flags: {{{k.text}: 0}}) or use 'set'",
+                    code="wrong-type",
+                )
                 continue
             n = r.number(v, f"the amount added to '{k.text}'", integer=True)
             if n is not None:
                 adds[k.text] = int(n)
-    return dict(goto=goto or "", mood=_ro(mood), score=_ro(score), set=_ro(sets), add=_ro(adds),
-                feedback=r.text(f.get("feedback"), "feedback"),
-                goto_at=r.pos(f["goto"]) if "goto" in f else Pos(r.file, 1, 1))
+    return dict(
+        goto=goto or "",
+        mood=_ro(mood),
+        score=_ro(score),
+        set=_ro(sets),
+        add=_ro(adds),
+        feedback=r.text(f.get("feedback"), "feedback"),
+        goto_at=r.pos(f["goto"]) if "goto" in f else Pos(r.file, 1, 1),
+    )
 
 
 def _known_flag(r: _Reader, ctx: _Ctx, k: yn.Scalar) -> bool:
     if k.text in ctx.flags:
         return True
-    r.error(k, f"undefined flag '{k.text}'",
-            hint=did_you_mean(k.text, ctx.flags) or f"declare it under flags: with a default, e.g. {k.text}: false",
-            code="unknown-flag")
+    r.error(
+        k,
+        f"undefined flag '{k.text}'",
+        hint=did_you_mean(k.text, ctx.flags) or f"declare it under flags: with a default, e.g. {k.text}: false",
+        code="unknown-flag",
+    )
     return False
 
 
@@ -725,9 +924,12 @@ def _choices(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Choice, ..
         cid = r.slug(f["id"], "choice id") if "id" in f else str(i)
         where = f.get("id", m)
         if cid in seen:
-            r.error(where, f"choice id '{cid}' is used twice in scene '{sid}' (first at line {seen[cid].line})",
-                    hint="choice ids are unique in a scene; without an id a choice is known by its position",
-                    code="duplicate-choice")
+            r.error(
+                where,
+                f"choice id '{cid}' is used twice in scene '{sid}' (first at line {seen[cid].line})",
+                hint="choice ids are unique in a scene; without an id a choice is known by its position",
+                code="duplicate-choice",
+            )
         seen[cid or str(i)] = where
         g = r.guard(f.get("if"), "if")
         if g:
@@ -735,8 +937,18 @@ def _choices(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Choice, ..
         once = r.boolean(f.get("once"), "once") if "once" in f else False
         tags = r.text_list(f.get("tags"), "tags")
         eff = _effect(r, ctx, f, f"choice '{cid}'")
-        out.append(Choice(id=cid or str(i), text=r.text(f.get("text"), "choice text", optional=False) or "",
-                          position=i, guard=g[0] if g else None, once=bool(once), tags=tags, at=r.pos(m), **eff))
+        out.append(
+            Choice(
+                id=cid or str(i),
+                text=r.text(f.get("text"), "choice text", optional=False) or "",
+                position=i,
+                guard=g[0] if g else None,
+                once=bool(once),
+                tags=tags,
+                at=r.pos(m),
+                **eff,
+            )
+        )
     return tuple(out)
 
 
@@ -752,8 +964,7 @@ def _timeout(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> Timeout | None:
 
 def _routes(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Route, ...]:
     if not isinstance(node, yn.Sequence) or not node.items:
-        r.error(node, f"next should be a list of {{if, goto}} entries ending with one that has no 'if'",
-                code="wrong-type")
+        r.error(node, "next should be a list of {if, goto} entries ending with one that has no 'if'", code="wrong-type")
         return ()
     out: list[Route] = []
     for i, item in enumerate(node.items):
@@ -766,16 +977,25 @@ def _routes(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Route, ...]
             ctx.guards.append(g)
         last = i == len(node.items) - 1
         if last and "if" in f:
-            r.error(f["if"], f"the last entry of next in scene '{sid}' has a guard, so the run could get stuck",
-                    hint="add a final entry with only 'goto:' (the default route)", code="next-without-default")
+            r.error(
+                f["if"],
+                f"the last entry of next in scene '{sid}' has a guard, so the run could get stuck",
+                hint="add a final entry with only 'goto:' (the default route)",
+                code="next-without-default",
+            )
         elif not last and "if" not in f:
-            r.warn(m, f"this entry of next has no 'if', so the entries after it are never taken",
-                   hint="move it to the end, or give it a guard", code="unreachable-route")
+            r.warn(
+                m,
+                "this entry of next has no 'if', so the entries after it are never taken",
+                hint="move it to the end, or give it a guard",
+                code="unreachable-route",
+            )
         goto = r.slug(f.get("goto"), "goto")
         if goto is not None:
             ctx.gotos.append((goto, f["goto"]))
-        out.append(Route(goto or "", g[0] if g else None, at=r.pos(m),
-                         goto_at=r.pos(f["goto"]) if "goto" in f else r.pos(m)))
+        out.append(
+            Route(goto or "", g[0] if g else None, at=r.pos(m), goto_at=r.pos(f["goto"]) if "goto" in f else r.pos(m))
+        )
     return tuple(out)
 
 
@@ -786,36 +1006,67 @@ def _cross_check(r: _Reader, scenes: dict[str, Scene], endings: dict[str, Ending
             hint = did_you_mean(goto, scenes)
             if not hint and goto in endings:
                 hint = f"'{goto}' is an ending; goto a scene that has 'ending: {goto}'"
-            r.error(node, f"goto names scene '{goto}', which does not exist", hint=hint or _first(scenes),
-                    code="unknown-scene")
+            r.error(
+                node,
+                f"goto names scene '{goto}', which does not exist",
+                hint=hint or _first(scenes),
+                code="unknown-scene",
+            )
     names = set(ctx.moods) | set(ctx.flags) | {"turns"}
     for guard, node in ctx.guards:
         for name, off in guard.names:
             if name not in names:
-                r.error(node, f"unknown name '{name}' in guard", hint=did_you_mean(name, names) or
-                        f"guards can read moods ({', '.join(ctx.moods) or 'none'}), flags "
-                        f"({', '.join(ctx.flags) or 'none'}) and turns", code="unknown-name",
-                        offset=_guard_offset(node, off))
+                r.error(
+                    node,
+                    f"unknown name '{name}' in guard",
+                    hint=did_you_mean(name, names)
+                    or f"guards can read moods ({', '.join(ctx.moods) or 'none'}), flags "
+                    f"({', '.join(ctx.flags) or 'none'}) and turns",
+                    code="unknown-name",
+                    offset=_guard_offset(node, off),
+                )
         for scene, off in guard.visits:
             if scene not in scenes:
-                r.error(node, f"visited() names scene '{scene}', which does not exist",
-                        hint=did_you_mean(scene, scenes), code="unknown-scene", offset=_guard_offset(node, off))
+                r.error(
+                    node,
+                    f"visited() names scene '{scene}', which does not exist",
+                    hint=did_you_mean(scene, scenes),
+                    code="unknown-scene",
+                    offset=_guard_offset(node, off),
+                )
         for scene, choice, off in guard.choices:
             if scene not in scenes:
-                r.error(node, f"chose() names scene '{scene}', which does not exist",
-                        hint=did_you_mean(scene, scenes), code="unknown-scene", offset=_guard_offset(node, off))
+                r.error(
+                    node,
+                    f"chose() names scene '{scene}', which does not exist",
+                    hint=did_you_mean(scene, scenes),
+                    code="unknown-scene",
+                    offset=_guard_offset(node, off),
+                )
             elif scenes[scene].choice(choice) is None:
                 ids = [c.id for c in scenes[scene].choices or ()]
-                r.error(node, f"chose() names choice '{choice}', which scene '{scene}' does not have",
-                        hint=did_you_mean(choice, ids) or (f"its choices: {', '.join(ids)}" if ids else
-                                                           f"scene '{scene}' has no choices"),
-                        code="unknown-choice", offset=_guard_offset(node, off))
+                r.error(
+                    node,
+                    f"chose() names choice '{choice}', which scene '{scene}' does not have",
+                    hint=did_you_mean(choice, ids)
+                    or (f"its choices: {', '.join(ids)}" if ids else f"scene '{scene}' has no choices"),
+                    code="unknown-choice",
+                    offset=_guard_offset(node, off),
+                )
     used_endings = {s.ending for s in scenes.values() if s.ending}
     for eid, e in endings.items():
         if eid not in used_endings:
-            r.warn(e.at, f"ending '{eid}' is never used by a scene",
-                   hint="add a scene with 'ending: " + eid + "', or remove it", code="unused-ending")
+            r.warn(
+                e.at,
+                f"ending '{eid}' is never used by a scene",
+                hint="add a scene with 'ending: " + eid + "', or remove it",
+                code="unused-ending",
+            )
     for s in scenes.values():
         if s.ending and s.cues:
-            r.warn(s.cues[0].at, f"scene '{s.id}' ends the run, so its cues can never be marked",
-                   hint="move the cues to the scene before", code="cue-on-ending")
+            r.warn(
+                s.cues[0].at,
+                f"scene '{s.id}' ends the run, so its cues can never be marked",
+                hint="move the cues to the scene before",
+                code="cue-on-ending",
+            )

@@ -21,6 +21,7 @@ EMPTY: Mapping = MappingProxyType({})
 def _empty() -> Mapping:
     return EMPTY
 
+
 # format: Scoring dimensions, "The standard set"
 STANDARD_DIMENSIONS = ("noticing", "de_escalation", "relationship", "restorative", "safety", "equity")
 TOPICS = ("distress", "safety", "de-escalation", "restorative", "relationship", "equity")

@@ -26,9 +26,12 @@ class CrisisResources:
 
 
 _FALLBACK = CrisisResources(
-    "United States", "2026-11-23",
-    (("988 Suicide & Crisis Lifeline", "Call or text 988, or chat at 988lifeline.org."),
-     ("Immediate danger", "Call 911.")),
+    "United States",
+    "2026-11-23",
+    (
+        ("988 Suicide & Crisis Lifeline", "Call or text 988, or chat at 988lifeline.org."),
+        ("Immediate danger", "Call 911."),
+    ),
     "For a real student, follow your district protocol.",
     "This is training, not clinical or legal advice.",
 )
@@ -42,9 +45,11 @@ def crisis_resources() -> CrisisResources:
     try:
         data = yaml.safe_load((ASSETS / "crisis-resources.yaml").read_text(encoding="utf-8"))
         return CrisisResources(
-            str(data["region"]), str(data["last_verified"]),
+            str(data["region"]),
+            str(data["last_verified"]),
             tuple((str(r["name"]), str(r["how"])) for r in data["resources"]),
-            str(data["school_note"]), str(data["educator_note"]),
+            str(data["school_note"]),
+            str(data["educator_note"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError):
         return _FALLBACK

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -107,8 +107,15 @@ def draw_seed() -> int:
 class Run:
     """One playthrough: seed, generator, state machine, cues noticed, turns taken."""
 
-    def __init__(self, scenario: Scenario, *, seed: int | None = None, mode: str = "coach",
-                 timed: bool = False, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int | None = None,
+        mode: str = "coach",
+        timed: bool = False,
+        engine: Engine | None = None,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.scenario = scenario
@@ -165,8 +172,7 @@ class Run:
         scene = self.engine.scene(self.state)
         passed = tuple(self.scenario.scenes[s] for s in self._passed)
         timeout = scene.timeout.seconds if (self.timed and scene.timeout and not self.ended) else None
-        return SceneView(scene, passed, self._markable(), self.offered_choices(), timeout, self.ending,
-                         len(self.turns))
+        return SceneView(scene, passed, self._markable(), self.offered_choices(), timeout, self.ending, len(self.turns))
 
     def _markable(self) -> tuple[Cue, ...]:
         if self.ended:
@@ -233,12 +239,17 @@ class Run:
             ids = tuple(c.id for c in offered)
             what = f"choice '{ref.id if isinstance(ref, Choice) else ref}'"
             why = "is not offered now" if found is not None else "does not exist in this scene"
-            raise EngineError(f"{what} {why} in scene '{scene.id}'; offered: {', '.join(ids) or 'none'}",
-                              scene.id, ids)
+            raise EngineError(f"{what} {why} in scene '{scene.id}'; offered: {', '.join(ids) or 'none'}", scene.id, ids)
         return found
 
-    def choose(self, ref: str | int | Choice, *, noticed: Iterable[str] = (), reflection: str | None = None,
-               elapsed_ms: int = 0) -> Turn:
+    def choose(
+        self,
+        ref: str | int | Choice,
+        *,
+        noticed: Iterable[str] = (),
+        reflection: str | None = None,
+        elapsed_ms: int = 0,
+    ) -> Turn:
         """Take an offered choice (by id, position or object); return the turn it made."""
         return self._turn(self.find_choice(ref), noticed, reflection, elapsed_ms)
 
@@ -249,8 +260,9 @@ class Run:
         scene = self.engine.scene(self.state)
         if scene.timeout is None:
             ids = tuple(c.id for c in self.offered_choices())
-            raise EngineError(f"scene '{scene.id}' has no timeout, so waiting does nothing; offered: "
-                              f"{', '.join(ids)}", scene.id, ids)
+            raise EngineError(
+                f"scene '{scene.id}' has no timeout, so waiting does nothing; offered: {', '.join(ids)}", scene.id, ids
+            )
         return self._turn(None, noticed, reflection, elapsed_ms)
 
     def _turn(self, choice: Choice | None, noticed: Iterable[str], reflection: str | None, elapsed_ms: int) -> Turn:
@@ -263,12 +275,18 @@ class Run:
         eff = choice if choice is not None else scene.timeout
         assert eff is not None
         turn = Turn(
-            number=len(self.turns) + 1, scene=scene.id, choice=choice, noticed=marks,
+            number=len(self.turns) + 1,
+            scene=scene.id,
+            choice=choice,
+            noticed=marks,
             reflection=reflection if reflection else None,
             mood_before=MappingProxyType(self.engine.mood_dict(before.mood)),
             mood_after=MappingProxyType(self.engine.mood_dict(after.mood)),  # routing never changes mood
-            elapsed_ms=int(elapsed_ms), score=MappingProxyType(dict(eff.score)), feedback=eff.feedback,
-            to=after.scene, passed=passed,
+            elapsed_ms=int(elapsed_ms),
+            score=MappingProxyType(dict(eff.score)),
+            feedback=eff.feedback,
+            to=after.scene,
+            passed=passed,
         )
         self.turns.append(turn)
         self._passed = passed
@@ -286,8 +304,9 @@ class Run:
         for cid in noticed:
             if cid not in here:
                 shown = ", ".join(sorted(here)) or "none"
-                raise EngineError(f"cue '{cid}' is not shown in scene '{self.state.scene}'; cues here: {shown}",
-                                  self.state.scene)
+                raise EngineError(
+                    f"cue '{cid}' is not shown in scene '{self.state.scene}'; cues here: {shown}", self.state.scene
+                )
             if cid not in marks:
                 marks.append(cid)
         return tuple(marks)

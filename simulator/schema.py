@@ -24,14 +24,14 @@ def _effect_props() -> dict:
         "mood": {
             "type": "object",
             "description": "How this moves the student's hidden mood: dimension -> change (-1..+1), e.g. "
-                           "{stress: -0.2, trust: +0.1}. Values are clipped to 0..1.",
+            "{stress: -0.2, trust: +0.1}. Values are clipped to 0..1.",
             "propertyNames": _NAME,
             "additionalProperties": {"type": "number", "minimum": -1, "maximum": 1},
         },
         "score": {
             "type": "object",
             "description": "Rubric dimension -> whole number from -3 to +3. Score the one to three "
-                           "dimensions the move touches (content guide, Part 2).",
+            "dimensions the move touches (content guide, Part 2).",
             "propertyNames": _NAME,
             "additionalProperties": {"type": "integer", "minimum": -3, "maximum": 3},
         },
@@ -45,16 +45,22 @@ def _effect_props() -> dict:
             "description": "Whole-number flag -> amount added, for counting (e.g. {attempts: 1}).",
             "additionalProperties": {"type": "integer"},
         },
-        "feedback": {**_TEXT, "description": "Why this helps or hurts, in 1-3 sentences: the move, why "
-                     "(name the framework), the better move. Shown in the debrief, and at once in coach mode."},
+        "feedback": {
+            **_TEXT,
+            "description": "Why this helps or hurts, in 1-3 sentences: the move, why "
+            "(name the framework), the better move. Shown in the debrief, and at once in coach mode.",
+        },
     }
 
 
 def scenario_schema() -> dict:
     """The JSON Schema (draft 2020-12) of a rehearse/1 scenario file."""
     effect = _effect_props()
-    guard = {**_TEXT, "description": 'A guard: one condition, e.g. stress > 0.6 and not took_phone, '
-             'visited("plan"), chose("quiz", "crouch"). Names are moods, flags and turns.'}
+    guard = {
+        **_TEXT,
+        "description": "A guard: one condition, e.g. stress > 0.6 and not took_phone, "
+        'visited("plan"), chose("quiz", "crouch"). Names are moods, flags and turns.',
+    }
     cue = {
         "type": "object",
         "description": "Something the teacher can see and mark as noticed before choosing.",
@@ -62,10 +68,16 @@ def scenario_schema() -> dict:
         "properties": {
             "id": {**_ID, "description": "Unique in the file."},
             "text": {**_TEXT, "description": "What the teacher sees."},
-            "sign": {"type": "boolean", "description": "true: a real sign (noticing it is a hit). false: a red "
-                     "herring (noticing it is a false alarm)."},
-            "note": {**_TEXT, "description": "One sentence on why, citing the rule (change from baseline, "
-                     "clusters, context). Shown in the debrief for misses and false alarms."},
+            "sign": {
+                "type": "boolean",
+                "description": "true: a real sign (noticing it is a hit). false: a red "
+                "herring (noticing it is a false alarm).",
+            },
+            "note": {
+                **_TEXT,
+                "description": "One sentence on why, citing the rule (change from baseline, "
+                "clusters, context). Shown in the debrief for misses and false alarms.",
+            },
         },
         "additionalProperties": False,
         "patternProperties": _X,
@@ -79,8 +91,12 @@ def scenario_schema() -> dict:
             "id": {**_ID, "description": "Unique in the scene; defaults to the choice's position (1, 2, ...)."},
             "if": {**guard, "description": "Offer this choice only while the guard holds. " + guard["description"]},
             "once": {"type": "boolean", "description": "true: not offered again after it was taken (for loops)."},
-            "tags": {"type": "array", "items": _TEXT, "description": "Free labels for reports; critical-safety "
-                     "marks a critical safety error (the run then 'needs another run')."},
+            "tags": {
+                "type": "array",
+                "items": _TEXT,
+                "description": "Free labels for reports; critical-safety "
+                "marks a critical safety error (the run then 'needs another run').",
+            },
             **effect,
         },
         "additionalProperties": False,
@@ -90,8 +106,10 @@ def scenario_schema() -> dict:
         "type": "object",
         "description": "What silence does, in timed runs: like a choice, after `seconds`.",
         "required": ["seconds", "goto"],
-        "properties": {"seconds": {"type": "number", "minimum": 1, "maximum": 3600,
-                                   "description": "How long the moment lasts."}, **effect},
+        "properties": {
+            "seconds": {"type": "number", "minimum": 1, "maximum": 3600, "description": "How long the moment lasts."},
+            **effect,
+        },
         "additionalProperties": False,
         "patternProperties": _X,
     }
@@ -129,17 +147,30 @@ def scenario_schema() -> dict:
         "required": ["format", "id", "title", "summary", "topics", "grades", "student", "start", "scenes", "endings"],
         "properties": {
             "format": {"const": "rehearse/1", "description": "The format version: rehearse/1."},
-            "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
-                   "description": "Lowercase slug, the same as the file name without .yaml."},
+            "id": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "description": "Lowercase slug, the same as the file name without .yaml.",
+            },
             "title": {**_TEXT, "description": "Shown on the scenario card."},
             "summary": {**_TEXT, "description": "One or two sentences for the scenario card."},
-            "topics": {"type": "array", "minItems": 1, "items": {"enum": list(TOPICS)},
-                       "description": "One or more of: " + ", ".join(TOPICS) + "."},
-            "grades": {"type": "string", "pattern": "^(K|[1-9]|1[0-2])(-(K|[1-9]|1[0-2]))?$",
-                       "description": 'A grade band such as "K-2", "3-5", "6-8" or "9-12" (quote it).'},
+            "topics": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"enum": list(TOPICS)},
+                "description": "One or more of: " + ", ".join(TOPICS) + ".",
+            },
+            "grades": {
+                "type": "string",
+                "pattern": "^(K|[1-9]|1[0-2])(-(K|[1-9]|1[0-2]))?$",
+                "description": 'A grade band such as "K-2", "3-5", "6-8" or "9-12" (quote it).',
+            },
             "minutes": {"type": ["number", "null"], "minimum": 0, "description": "Estimated play time."},
-            "content_note": {"type": ["string", "null"], "description": "Required when topics include "
-                             "distress or safety: shown, with crisis resources, before the run."},
+            "content_note": {
+                "type": ["string", "null"],
+                "description": "Required when topics include "
+                "distress or safety: shown, with crisis resources, before the run.",
+            },
             "learning_goals": {"type": "array", "items": _TEXT},
             "references": {"type": "array", "items": _TEXT, "description": "Frameworks and sources."},
             "student": {
@@ -151,28 +182,44 @@ def scenario_schema() -> dict:
                     "age": {"type": "integer", "minimum": 3, "maximum": 25},
                     "about": _TEXT,
                     "portrait": {"type": "object", "description": "The student's look (see docs)."},
-                    "mood": {"type": "object", "propertyNames": _NAME,
-                             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
-                             "description": "Hidden state, 0..1 each. stress, trust and openness show in "
-                                            "body language; other names are kept in the log."},
-                    "jitter": {"type": "number", "minimum": 0, "maximum": 0.5,
-                               "description": "Each run starts each mood value up to +/- this much off (seeded)."},
-                    "drift": {"type": "number", "minimum": 0, "maximum": 1,
-                              "description": "After every turn each mood value moves this share of the way back."},
+                    "mood": {
+                        "type": "object",
+                        "propertyNames": _NAME,
+                        "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                        "description": "Hidden state, 0..1 each. stress, trust and openness show in "
+                        "body language; other names are kept in the log.",
+                    },
+                    "jitter": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 0.5,
+                        "description": "Each run starts each mood value up to +/- this much off (seeded).",
+                    },
+                    "drift": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "description": "After every turn each mood value moves this share of the way back.",
+                    },
                 },
                 "additionalProperties": False,
                 "patternProperties": _X,
             },
-            "flags": {"type": "object", "propertyNames": _NAME,
-                      "additionalProperties": {"type": ["boolean", "integer"]},
-                      "description": "Flag name -> default (true/false or a whole number)."},
+            "flags": {
+                "type": "object",
+                "propertyNames": _NAME,
+                "additionalProperties": {"type": ["boolean", "integer"]},
+                "description": "Flag name -> default (true/false or a whole number).",
+            },
             "start": {**_ID, "description": "The first scene."},
-            "scenes": {"type": "object", "minProperties": 1, "propertyNames": _ID,
-                       "additionalProperties": scene},
+            "scenes": {"type": "object", "minProperties": 1, "propertyNames": _ID, "additionalProperties": scene},
             "endings": {
-                "type": "object", "minProperties": 1, "propertyNames": _ID,
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": _ID,
                 "additionalProperties": {
-                    "type": "object", "required": ["title", "outcome"],
+                    "type": "object",
+                    "required": ["title", "outcome"],
                     "properties": {"title": _TEXT, "outcome": {"enum": list(OUTCOMES)}, "debrief": _TEXT},
                     "additionalProperties": False,
                 },
@@ -181,14 +228,21 @@ def scenario_schema() -> dict:
                 "type": "object",
                 "properties": {
                     "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
-                    "dimensions": {"type": "object", "additionalProperties": _TEXT,
-                                   "description": "Extra dimensions beyond the standard set ("
-                                   + ", ".join(STANDARD_DIMENSIONS) + "), with a description each."},
+                    "dimensions": {
+                        "type": "object",
+                        "additionalProperties": _TEXT,
+                        "description": "Extra dimensions beyond the standard set ("
+                        + ", ".join(STANDARD_DIMENSIONS)
+                        + "), with a description each.",
+                    },
                 },
                 "additionalProperties": False,
             },
-            "debrief": {"type": "object", "properties": {"discussion": {"type": "array", "items": _TEXT}},
-                        "additionalProperties": False},
+            "debrief": {
+                "type": "object",
+                "properties": {"discussion": {"type": "array", "items": _TEXT}},
+                "additionalProperties": False,
+            },
         },
         "additionalProperties": False,
         "patternProperties": _X,

@@ -47,16 +47,25 @@ def parse_script(text: str, file: str = "<script>") -> list[ScriptTurn]:
         problems.append(ScenarioError(file, node.line, node.col, msg, hint, code="bad-script"))
 
     if not isinstance(root, yn.Sequence):
-        raise ScenarioError(file, root.line, root.col, "a script is a list of turns",
-                            hint="write one '- choose: ID' or '- wait' line per turn", code="bad-script")
+        raise ScenarioError(
+            file,
+            root.line,
+            root.col,
+            "a script is a list of turns",
+            hint="write one '- choose: ID' or '- wait' line per turn",
+            code="bad-script",
+        )
     turns: list[ScriptTurn] = []
     for i, item in enumerate(root.items, 1):
         if isinstance(item, yn.Scalar):
             if item.value == "wait":
                 turns.append(ScriptTurn("wait", None, (), None, item.line, item.col))
             else:
-                bad(item, f"turn {i} should be '{{choose: ID}}' or 'wait', found '{item.text}'",
-                    hint=f"write '- choose: {item.text}'")
+                bad(
+                    item,
+                    f"turn {i} should be '{{choose: ID}}' or 'wait', found '{item.text}'",
+                    hint=f"write '- choose: {item.text}'",
+                )
             continue
         if not isinstance(item, yn.Mapping):
             bad(item, f"turn {i} should be '{{choose: ID}}' or 'wait'")
@@ -64,8 +73,11 @@ def parse_script(text: str, file: str = "<script>") -> list[ScriptTurn]:
         keys = {k.text: v for k, v in item.pairs}
         for k, _ in item.pairs:
             if k.text not in ("choose", "wait", "notice", "reflect"):
-                bad(k, f"unknown key '{k.text}' in turn {i}",
-                    hint=did_you_mean(k.text, ("choose", "wait", "notice", "reflect")))
+                bad(
+                    k,
+                    f"unknown key '{k.text}' in turn {i}",
+                    hint=did_you_mean(k.text, ("choose", "wait", "notice", "reflect")),
+                )
         if ("choose" in keys) == ("wait" in keys):
             bad(item, f"turn {i} needs exactly one of 'choose' or 'wait'")
             continue
@@ -89,8 +101,9 @@ def parse_script(text: str, file: str = "<script>") -> list[ScriptTurn]:
         if "reflect" in keys:
             r = keys["reflect"]
             reflection = r.text if isinstance(r, yn.Scalar) and r.value is not None else None
-        turns.append(ScriptTurn("wait" if "wait" in keys else "choose", choice, noticed, reflection,
-                                item.line, item.col))
+        turns.append(
+            ScriptTurn("wait" if "wait" in keys else "choose", choice, noticed, reflection, item.line, item.col)
+        )
     if problems:
         problems[0].diagnostics = tuple(problems)
         raise problems[0]

@@ -52,8 +52,12 @@ class Screen:
             self.out.write("\n")
             return
         for para in text.split("\n"):
-            self.out.write(textwrap.fill(para, self.width, initial_indent=indent,
-                                         subsequent_indent=hang if hang is not None else indent) + "\n")
+            self.out.write(
+                textwrap.fill(
+                    para, self.width, initial_indent=indent, subsequent_indent=hang if hang is not None else indent
+                )
+                + "\n"
+            )
         self.out.flush()
 
     def rule(self, title: str = "") -> None:
@@ -74,8 +78,9 @@ def show_resources(screen: Screen) -> None:
 
 
 def resources_footer(screen: Screen) -> None:
-    screen.line("If this brought something up for you: call or text 988 (US), or type 'resources' "
-                "in the player for more.")
+    screen.line(
+        "If this brought something up for you: call or text 988 (US), or type 'resources' in the player for more."
+    )
 
 
 class TextPlayer:
@@ -101,8 +106,11 @@ class TextPlayer:
             self.s.line("You are practising:")
             for g in sc.learning_goals:
                 self.s.item("-", g)
-        mode = ("Coach mode: you see feedback after each choice." if self.run.coaching
-                else "Assess mode: feedback waits until the end.")
+        mode = (
+            "Coach mode: you see feedback after each choice."
+            if self.run.coaching
+            else "Assess mode: feedback waits until the end."
+        )
         self.s.line(mode + (" Timed: some moments will not wait for you." if self.run.timed else ""))
 
     def content_note(self, confirm: Callable[[], bool] | None) -> bool:
@@ -167,8 +175,10 @@ class TextPlayer:
             self.s.line()
             self.s.line(f"Coach: {turn.feedback.strip()}", hang="  ")
         if turn.critical and self.run.coaching:
-            self.s.line("This choice is a critical safety error in most district protocols; the debrief "
-                        "explains why.", hang="  ")
+            self.s.line(
+                "This choice is a critical safety error in most district protocols; the debrief explains why.",
+                hang="  ",
+            )
 
     def play(self, driver: Callable[[SceneView], Decision]) -> None:
         """Play until the ending; raises Left if the teacher leaves, EngineError on a bad decision."""
@@ -196,22 +206,27 @@ class TextPlayer:
                 self.s.line(db.ending.debrief.strip(), indent="  ")
         if db.critical:
             self.s.line()
-            self.s.line("Needs another run: this run took a critical safety step that district protocols "
-                        "rule out. The feedback below explains it; try the scenario again.")
+            self.s.line(
+                "Needs another run: this run took a critical safety step that district protocols "
+                "rule out. The feedback below explains it; try the scenario again."
+            )
         if db.dimensions:
             self.s.line()
             self.s.line("Scores (your raw score, within the range this scenario allows):")
             for r in db.dimensions:
                 d = r.score
-                self.s.item("-", f"{r.title}: {d.raw:+d} (range {d.min:+d} to {d.max:+d}, {d.percent:.0f}%): "
-                            f"{r.reading}")
+                self.s.item(
+                    "-", f"{r.title}: {d.raw:+d} (range {d.min:+d} to {d.max:+d}, {d.percent:.0f}%): {r.reading}"
+                )
             if db.score.weighted is not None:
                 self.s.line(f"Overall (weighted): {db.score.weighted:.0f}%")
         sc = db.score
         if sc.hits or sc.misses or sc.false_alarms:
             self.s.line()
-            self.s.line(f"Cues: {sc.hits} noticed, {sc.misses} missed, {sc.false_alarms} false alarm"
-                        f"{'s' if sc.false_alarms != 1 else ''}.")
+            self.s.line(
+                f"Cues: {sc.hits} noticed, {sc.misses} missed, {sc.false_alarms} false alarm"
+                f"{'s' if sc.false_alarms != 1 else ''}."
+            )
         for cue in db.misses:
             self.s.item("- missed:", f"{cue.text} {cue.note}")
         for cue in db.false_alarms:
@@ -263,9 +278,11 @@ class KeyboardDriver:
             show_resources(self.player.s)
             return True
         if cmd == "help":
-            self.player.s.line("Type the numbers of the cues you notice (or Enter for none), then the number of your choice. "
-                               "'resources' shows crisis resources; 'quit' leaves the run (it is saved; "
-                               "nothing counts against you).")
+            self.player.s.line(
+                "Type the numbers of the cues you notice (or Enter for none), then the number of your choice. "
+                "'resources' shows crisis resources; 'quit' leaves the run (it is saved; "
+                "nothing counts against you)."
+            )
             return True
         return False
 
@@ -286,8 +303,9 @@ class KeyboardDriver:
         if view.cues:
             k = len(view.cues)
             while True:
-                a = self._ask(f"Anything you notice? Type cue numbers (1-{k}, e.g. 1 {min(2, k)}), "
-                              "or press Enter for none: ")
+                a = self._ask(
+                    f"Anything you notice? Type cue numbers (1-{k}, e.g. 1 {min(2, k)}), or press Enter for none: "
+                )
                 if self._command(a):
                     continue
                 marks = parse_numbers(a, k)
@@ -312,8 +330,10 @@ class KeyboardDriver:
             s.line(f"Reflect: {view.scene.reflect.strip()}")
             reflection = self._ask("A sentence or two (Enter to skip): ") or None
         if view.timeout_seconds and elapsed_ms > view.timeout_seconds * 1000:
-            s.line(f"More than {view.timeout_seconds:g} seconds passed before you acted: in the room, "
-                   "silence answered first.")
+            s.line(
+                f"More than {view.timeout_seconds:g} seconds passed before you acted: in the room, "
+                "silence answered first."
+            )
             return Decision("wait", None, noticed, reflection, elapsed_ms)
         return Decision("choose", pick.id, noticed, reflection, elapsed_ms)
 

@@ -158,7 +158,9 @@ def decode(data: bytes, file: str) -> str:
     """UTF-8 text of a file's bytes, or a ScenarioError at the first byte that is not UTF-8."""
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(
-            file, 1, 1,
+            file,
+            1,
+            1,
             f"file is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}",
             hint="split the scenario into smaller files",
             code="file-too-large",
@@ -170,7 +172,9 @@ def decode(data: bytes, file: str) -> str:
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise ScenarioError(
-            file, line, col,
+            file,
+            line,
+            col,
             f"the file is not UTF-8 text (byte 0x{data[e.start]:02x} cannot be decoded)",
             hint="save the file as UTF-8 in your editor",
             code="not-utf8",
@@ -183,8 +187,14 @@ def decode(data: bytes, file: str) -> str:
 def parse(text: str, file: str) -> Node:
     """The tree of the one YAML document in `text`; ScenarioError for anything unreadable."""
     if len(text) > MAX_FILE_BYTES:  # characters never outnumber bytes
-        raise ScenarioError(file, 1, 1, f"file is over the limit of {MAX_FILE_BYTES:,} bytes",
-                            hint="split the scenario into smaller files", code="file-too-large")
+        raise ScenarioError(
+            file,
+            1,
+            1,
+            f"file is over the limit of {MAX_FILE_BYTES:,} bytes",
+            hint="split the scenario into smaller files",
+            code="file-too-large",
+        )
     with _no_gc():
         try:
             return _build(text, file)
@@ -220,8 +230,12 @@ def _build(text: str, file: str) -> Node:
     events = 0
     docs = 0
     Sca, MapS, SeqS, MapE, SeqE, Ali = (
-        ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent,
-        ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent,
+        ev.ScalarEvent,
+        ev.MappingStartEvent,
+        ev.SequenceStartEvent,
+        ev.MappingEndEvent,
+        ev.SequenceEndEvent,
+        ev.AliasEvent,
     )
     for event in yaml.parse(text, Loader=_Loader):
         events += 1
@@ -243,8 +257,14 @@ def _build(text: str, file: str) -> Node:
             if event.tag and event.tag not in _CORE_TAGS:
                 raise _tag_error(file, line, col, event.tag)
             if len(stack) >= MAX_DEPTH:
-                raise ScenarioError(file, line, col, f"nested more than {MAX_DEPTH} levels deep",
-                                    hint="a scenario never needs this much nesting", code="too-deep")
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    hint="a scenario never needs this much nesting",
+                    code="too-deep",
+                )
             coll = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
             if event.anchor:
                 open_anchors.add(event.anchor)
@@ -258,18 +278,36 @@ def _build(text: str, file: str) -> Node:
         elif cls is Ali:
             line, col = _mark(event.start_mark)
             if event.anchor in open_anchors:
-                raise ScenarioError(file, line, col, f"alias *{event.anchor} refers to a node that contains it",
-                                    hint="remove the alias; a scenario cannot contain itself", code="alias")
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"alias *{event.anchor} refers to a node that contains it",
+                    hint="remove the alias; a scenario cannot contain itself",
+                    code="alias",
+                )
             if event.anchor not in anchors:
-                raise ScenarioError(file, line, col, f"alias *{event.anchor} has no anchor &{event.anchor} before it",
-                                    hint="define the anchor first, or write the value out", code="alias")
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"alias *{event.anchor} has no anchor &{event.anchor} before it",
+                    hint="define the anchor first, or write the value out",
+                    code="alias",
+                )
             node = anchors[event.anchor]
         elif cls is ev.DocumentStartEvent:
             docs += 1
             if docs > 1:
                 line, col = _mark(event.start_mark)
-                raise ScenarioError(file, line, col, "a scenario file holds one YAML document, this is a second",
-                                    hint="remove the '---' line, or split the file", code="multiple-documents")
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    "a scenario file holds one YAML document, this is a second",
+                    hint="remove the '---' line, or split the file",
+                    code="multiple-documents",
+                )
             continue
         else:
             continue
@@ -280,14 +318,20 @@ def _build(text: str, file: str) -> Node:
         parent = top[0]
         parent.size += node.size
         if parent.size > MAX_EXPANDED or (cls is Ali and parent.size > events + ALIAS_ALLOWANCE):
-            raise ScenarioError(file, node.line, node.col,
-                                "aliases expand this file far beyond its size (an alias bomb?)",
-                                hint="write the repeated parts out, or reuse fewer aliases", code="alias")
+            raise ScenarioError(
+                file,
+                node.line,
+                node.col,
+                "aliases expand this file far beyond its size (an alias bomb?)",
+                hint="write the repeated parts out, or reuse fewer aliases",
+                code="alias",
+            )
         if parent.__class__ is Mapping:
             if top[1] is None:
                 if node.__class__ is not Scalar:
-                    raise ScenarioError(file, node.line, node.col, "a key must be a plain word, not a list or mapping",
-                                        code="bad-key")
+                    raise ScenarioError(
+                        file, node.line, node.col, "a key must be a plain word, not a list or mapping", code="bad-key"
+                    )
                 top[1] = node
             else:
                 parent.pairs.append((top[1], node))
@@ -295,16 +339,27 @@ def _build(text: str, file: str) -> Node:
         else:
             parent.items.append(node)
     if root is None or (root.__class__ is Scalar and root.value is None):
-        raise ScenarioError(file, 1, 1, "the file is empty",
-                            hint="a scenario starts with 'format: rehearse/1'; see docs/format-limits.md and the examples in scenarios/", code="empty")
+        raise ScenarioError(
+            file,
+            1,
+            1,
+            "the file is empty",
+            hint="a scenario starts with 'format: rehearse/1'; see docs/format-limits.md and the examples in scenarios/",
+            code="empty",
+        )
     return root
 
 
 def _tag_error(file: str, line: int, col: int, tag: str) -> ScenarioError:
     shown = tag.replace("tag:yaml.org,2002:", "!!")
-    return ScenarioError(file, line, col, f"YAML tag '{shown}' is not allowed in a scenario",
-                         hint="remove the tag: scenario files hold only text, numbers, true/false, lists and mappings",
-                         code="yaml-tag")
+    return ScenarioError(
+        file,
+        line,
+        col,
+        f"YAML tag '{shown}' is not allowed in a scenario",
+        hint="remove the tag: scenario files hold only text, numbers, true/false, lists and mappings",
+        code="yaml-tag",
+    )
 
 
 def duplicate_keys(node: Mapping) -> Iterator[Scalar]:

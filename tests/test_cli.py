@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-
-from conftest import DATA, ROOT, SCENARIOS, TINY, run_cli
+from conftest import ROOT, SCENARIOS, TINY, run_cli
 
 EXAMPLE = str(SCENARIOS / "phone-standoff.yaml")
 
@@ -71,8 +70,7 @@ def test_shipped_scenarios_are_strictly_clean():
 
 
 def test_bad_arguments_exit_2_without_traceback(capsys):
-    for argv in (["play"], ["play", EXAMPLE, "--mode", "sleepy"], ["play", EXAMPLE, "--seed", "x"], ["fly"],
-                 ["check"]):
+    for argv in (["play"], ["play", EXAMPLE, "--mode", "sleepy"], ["play", EXAMPLE, "--seed", "x"], ["fly"], ["check"]):
         code, out, err = run_cli(argv)
         captured = capsys.readouterr()
         assert code == 2, argv

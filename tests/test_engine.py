@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import TINY
+
 from simulator.engine import Engine, EngineError
 from simulator.loader import load_scenario
 from simulator.run import Run
@@ -162,7 +162,10 @@ def test_same_seed_same_inputs_same_log_bytes(loop):
 
     def play(seed):
         r = Run(loop, seed=seed)
-        r.wait(); r.choose("joke", noticed=["hood"]); r.choose("ask"); r.choose("leave")
+        r.wait()
+        r.choose("joke", noticed=["hood"])
+        r.choose("ask")
+        r.choose("leave")
         return json.dumps(r.log(), sort_keys=False)
 
     assert play(11) == play(11)
@@ -186,7 +189,8 @@ def test_the_state_machine_and_the_pure_rules_agree(loop):
 
 def test_rewind_replays_the_first_turns_and_keeps_the_original(loop):
     run = Run(loop, seed=4)
-    run.choose("joke"); run.choose("ask"); run.choose("leave")
+    for c in ("joke", "ask", "leave"):
+        run.choose(c)
     back = run.rewind(1)
     assert len(back.turns) == 1 and back.view().scene.id == "hub" and not back.ended
     assert len(run.turns) == 3 and run.ended
@@ -207,7 +211,9 @@ def test_turn_events_reach_subscribers(loop):
 def test_next_routes_in_a_circle_are_reported():
     from simulator.check import explore_checks
 
-    text = TINY.replace("  b:\n    ending: done", "  b:\n    next:\n      - goto: c\n  c:\n    next:\n      - goto: b\n"
-                        "  d:\n    ending: done")
+    text = TINY.replace(
+        "  b:\n    ending: done",
+        "  b:\n    next:\n      - goto: c\n  c:\n    next:\n      - goto: b\n  d:\n    ending: done",
+    )
     sc = load_scenario(text)
     assert [d.code for d in explore_checks(sc)] == ["next-loop"]

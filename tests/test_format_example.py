@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from conftest import DATA, ROOT, run_cli
+
 from simulator.loader import load_file, read_file
 from simulator.run import Run
 
@@ -82,7 +82,12 @@ def test_the_log_has_the_page_shape_and_bounds(sc):
     assert log["scenario"]["id"] == "phone-standoff" and len(log["scenario"]["sha256"]) == 64
     t = log["turns"][0]
     assert {k: t[k] for k in ("scene", "choice", "noticed", "reflection", "elapsed_ms")} == {
-        "scene": "quiz", "choice": "crouch", "noticed": ["jaw"], "reflection": None, "elapsed_ms": 0}
+        "scene": "quiz",
+        "choice": "crouch",
+        "noticed": ["jaw"],
+        "reflection": None,
+        "elapsed_ms": 0,
+    }
     assert set(t["mood_before"]) == {"stress", "trust", "openness"}
     assert log["ending"] == "repaired" and log["critical"] is False
     # The page's example log: de_escalation raw 2, min -1, max 2, percent 100.
@@ -94,8 +99,9 @@ def test_the_log_has_the_page_shape_and_bounds(sc):
 def test_a_timed_out_turn_logs_choice_null(sc, tmp_path):
     script = tmp_path / "s.yaml"
     script.write_text("- wait\n- choose: 1\n")
-    code, out, err = run_cli(["play", str(EXAMPLE), "--text", "--script", str(script), "--seed", "3",
-                              "--log", str(tmp_path / "l.json")])
+    code, out, err = run_cli(
+        ["play", str(EXAMPLE), "--text", "--script", str(script), "--seed", "3", "--log", str(tmp_path / "l.json")]
+    )
     assert code == 0, err
     log = json.loads((tmp_path / "l.json").read_text())
     assert [t["choice"] for t in log["turns"]] == [None, "1"] and log["ending"] == "repaired"

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, SCENARIOS, run_cli
 
 GOLDEN = DATA / "golden"
@@ -26,8 +25,21 @@ def test_golden_playthrough(script: Path, tmp_path):
     assert m, f"golden script names are <id>-<label>-<seed>.script.yaml: {script.name}"
     scenario = SCENARIOS / f"{m['id']}.yaml"
     log = tmp_path / "log.json"
-    code, out, err = run_cli(["play", str(scenario), "--text", "--mode", "assess", "--seed", m["seed"],
-                              "--script", str(script), "--log", str(log)])
+    code, out, err = run_cli(
+        [
+            "play",
+            str(scenario),
+            "--text",
+            "--mode",
+            "assess",
+            "--seed",
+            m["seed"],
+            "--script",
+            str(script),
+            "--log",
+            str(log),
+        ]
+    )
     assert code == 0, err
     assert "warning" not in err, err
     got = json.loads(log.read_text())

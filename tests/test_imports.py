@@ -17,7 +17,13 @@ ALLOWED = {
     "simulator/guards.py": {"simulator.errors"},
     "simulator/model.py": {"simulator.guards"},
     "simulator/yamlnodes.py": {"simulator.errors"},
-    "simulator/loader.py": {"simulator", "simulator.yamlnodes", "simulator.errors", "simulator.guards", "simulator.model"},
+    "simulator/loader.py": {
+        "simulator",
+        "simulator.yamlnodes",
+        "simulator.errors",
+        "simulator.guards",
+        "simulator.model",
+    },
     "simulator/engine.py": {"simulator.guards", "simulator.model"},
     "simulator/check.py": {"simulator.engine", "simulator.errors", "simulator.loader", "simulator.model"},
     "simulator/script.py": {"simulator", "simulator.yamlnodes", "simulator.errors"},
@@ -60,15 +66,28 @@ def test_the_core_is_pure(module):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in ("print", "eval", "exec", "open", "input"), f"{module}: {node.func.id}()"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
             pair = (node.func.value.id, node.func.attr)
             assert pair not in FORBIDDEN_CALLS, f"{module} reads the clock: {pair}"
             assert pair != ("yaml", "load"), f"{module}: yaml.load runs tags"
-            assert not (pair[0] == "np" and pair[1] == "random" ), module
+            assert not (pair[0] == "np" and pair[1] == "random"), module
 
 
 def test_every_module_is_listed():
     mods = {str(p.relative_to(ROOT)) for d in ("simulator", "scoring") for p in (ROOT / d).glob("*.py")}
-    unlisted = mods - set(ALLOWED) - {"simulator/__init__.py", "simulator/__main__.py", "simulator/cli.py",
-                                       "simulator/textplayer.py", "scoring/__init__.py"}
+    unlisted = (
+        mods
+        - set(ALLOWED)
+        - {
+            "simulator/__init__.py",
+            "simulator/__main__.py",
+            "simulator/cli.py",
+            "simulator/textplayer.py",
+            "scoring/__init__.py",
+        }
+    )
     assert not unlisted, f"add these to ALLOWED: {sorted(unlisted)}"

@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scoring.scores import score_run
 from simulator.engine import EngineError
 from simulator.loader import read_scenario
 from simulator.run import Run
-from scoring.scores import score_run
 
 MOODS = ("stress", "trust", "openness", "energy")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,8 +31,9 @@ def scenarios(draw) -> dict:
     flags = {"done": False, "count": 0}
     unit = st.floats(0, 1, allow_nan=False).map(lambda x: round(x, 3))
     delta = st.floats(-0.5, 0.5, allow_nan=False).map(lambda x: round(x, 3))
-    score = st.dictionaries(st.sampled_from(["de_escalation", "relationship", "safety"]), st.integers(-3, 3),
-                            max_size=2)
+    score = st.dictionaries(
+        st.sampled_from(["de_escalation", "relationship", "safety"]), st.integers(-3, 3), max_size=2
+    )
     n_choices = {sid: draw(st.integers(1, 4)) for sid in choice_ids}
 
     def guard() -> str:
@@ -53,9 +54,14 @@ def scenarios(draw) -> dict:
     for sid in choice_ids:
         choices = []
         for k in range(n_choices[sid]):
-            c: dict = {"id": f"c{k}", "text": f"Say thing {k}.", "goto": draw(st.sampled_from(targets)),
-                       "mood": {m: draw(delta) for m in draw(st.lists(st.sampled_from(moods), max_size=2, unique=True))},
-                       "score": draw(score), "feedback": "Why it matters."}
+            c: dict = {
+                "id": f"c{k}",
+                "text": f"Say thing {k}.",
+                "goto": draw(st.sampled_from(targets)),
+                "mood": {m: draw(delta) for m in draw(st.lists(st.sampled_from(moods), max_size=2, unique=True))},
+                "score": draw(score),
+                "feedback": "Why it matters.",
+            }
             if draw(st.booleans()):
                 c["once"] = True
             if draw(st.integers(0, 3)) == 0:
@@ -79,19 +85,33 @@ def scenarios(draw) -> dict:
         scenes[sid] = scene
     for nid in next_ids:
         # a next scene routes only to choice scenes or endings, so next routes never form a circle
-        routes = [{"if": guard(), "goto": draw(st.sampled_from(choice_ids + end_ids)) } for _ in range(draw(st.integers(0, 2)))]
+        routes = [
+            {"if": guard(), "goto": draw(st.sampled_from(choice_ids + end_ids))} for _ in range(draw(st.integers(0, 2)))
+        ]
         routes.append({"goto": draw(st.sampled_from(choice_ids + end_ids))})
         scenes[nid] = {"student": "Okay.", "next": routes}
     for eid in end_ids:
         scenes[eid] = {"narration": "The end.", "ending": eid}
     return {
-        "format": "rehearse/1", "id": "generated", "title": "Generated", "summary": "Made by hypothesis.",
-        "topics": ["relationship"], "grades": "6-8",
-        "student": {"name": "Sam", "mood": {m: draw(unit) for m in moods},
-                    "jitter": draw(st.sampled_from([0, 0.05, 0.2])), "drift": draw(st.sampled_from([0, 0.1, 0.5]))},
-        "flags": flags, "start": choice_ids[0], "scenes": scenes,
-        "endings": {e: {"title": e, "outcome": draw(st.sampled_from(["good", "mixed", "poor"])), "debrief": "."}
-                    for e in end_ids},
+        "format": "rehearse/1",
+        "id": "generated",
+        "title": "Generated",
+        "summary": "Made by hypothesis.",
+        "topics": ["relationship"],
+        "grades": "6-8",
+        "student": {
+            "name": "Sam",
+            "mood": {m: draw(unit) for m in moods},
+            "jitter": draw(st.sampled_from([0, 0.05, 0.2])),
+            "drift": draw(st.sampled_from([0, 0.1, 0.5])),
+        },
+        "flags": flags,
+        "start": choice_ids[0],
+        "scenes": scenes,
+        "endings": {
+            e: {"title": e, "outcome": draw(st.sampled_from(["good", "mixed", "poor"])), "debrief": "."}
+            for e in end_ids
+        },
     }
 
 
@@ -101,8 +121,9 @@ def load(data: dict):
     return sc
 
 
-turn_inputs = st.lists(st.tuples(st.integers(0, 5), st.lists(st.integers(0, 8), max_size=3), st.booleans()),
-                       max_size=25)
+turn_inputs = st.lists(
+    st.tuples(st.integers(0, 5), st.lists(st.integers(0, 8), max_size=3), st.booleans()), max_size=25
+)
 
 
 def play(sc, seed: int, inputs) -> tuple[Run, list[str]]:

@@ -13,8 +13,9 @@ SKETCH = SCENARIOS / "the-sketchbook.yaml"
 def test_a_whole_session_at_the_keyboard(tmp_path):
     log = tmp_path / "l.json"
     # mark cue 1, choose 2 (public), then at the standoff choose 1, reflect
-    code, out, err = run_cli(["play", PHONE, "--text", "--seed", "5", "--log", str(log)],
-                             stdin="1\n2\n\n1\nThey feel singled out.\n")
+    code, out, err = run_cli(
+        ["play", PHONE, "--text", "--seed", "5", "--log", str(log)], stdin="1\n2\n\n1\nThey feel singled out.\n"
+    )
     assert code == 0, err
     assert "What you can see:\n  [1] Jaw clenched" in out
     assert "  1. Walk over, crouch beside the desk" in out
