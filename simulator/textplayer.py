@@ -103,6 +103,7 @@ class TextPlayer:
         if st.about:
             self.s.line(st.about.strip(), indent="  ")
         if sc.learning_goals:
+            self.s.line()
             self.s.line("You are practising:")
             for g in sc.learning_goals:
                 self.s.item("-", g)
@@ -111,6 +112,7 @@ class TextPlayer:
             if self.run.coaching
             else "Assess mode: feedback waits until the end."
         )
+        self.s.line()
         self.s.line(mode + (" Timed: some moments will not wait for you." if self.run.timed else ""))
 
     def content_note(self, confirm: Callable[[], bool] | None) -> bool:
@@ -122,6 +124,8 @@ class TextPlayer:
         self.s.line(sc.content_note.strip())
         self.s.line()
         show_resources(self.s)
+        self.s.line()
+        self.s.line(crisis_resources().educator_note)
         self.s.line("You can leave at any moment by typing 'quit'; nothing counts against you.")
         if confirm is None:
             return True
