@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_play(args, out, stdin)
         return cmd_picker(out, stdin)
     except KeyboardInterrupt:
-        out.write("\nStopped.\n")
+        out.write("\nStopped. Anything you played is saved.\n")
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -193,7 +193,15 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) ->
     run = Run(scenario, seed=args.seed, mode=args.mode, timed=args.timed)
     screen = Screen(out)
     player = TextPlayer(run, screen)
-    saver = _attach_log(run, args.log)
+    log_path = args.log or (None if script is not None else _autosave_path(scenario.id, run.seed))
+    try:
+        saver = _attach_log(run, log_path)
+    except OSError as e:
+        sys.stderr.write(
+            f"rehearse: cannot write the run log to {log_path}: {e.strerror or e}\n"
+            "  hint: pass --log with a path in a folder you can write to\n"
+        )
+        return EXIT_PROBLEM
     player.intro()
     if script is not None:
         player.content_note(None)
@@ -249,6 +257,26 @@ def _asker(stdin: TextIO | None, out: TextIO):
         return line.rstrip("\n")
 
     return ask
+
+
+def data_dir() -> Path:
+    """Where runs are kept: $REHEARSE_DATA, else the platform's user data folder."""
+    if os.environ.get("REHEARSE_DATA"):
+        return Path(os.environ["REHEARSE_DATA"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "Rehearse"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Rehearse"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "rehearse"
+
+
+def _autosave_path(scenario_id: str, seed: int) -> str:
+    """A new file for an interactive run, so a closed terminal or a crash loses nothing."""
+    import time
+
+    folder = data_dir() / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"{scenario_id}-{time.strftime('%Y%m%d-%H%M%S')}-{seed}.json")
 
 
 def _attach_log(run, path: str | None) -> str | None:

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import tempfile
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+# Interactive runs autosave; keep the tests' runs out of the user's data folder.
+os.environ["REHEARSE_DATA"] = tempfile.mkdtemp(prefix="rehearse-test-data-")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -153,3 +153,18 @@ def test_internal_errors_are_one_line(monkeypatch):
     monkeypatch.setattr(cli, "cmd_check", boom)
     code, out, err = run_cli(["check", "x"])
     assert code == 70 and "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
+
+
+def test_unwritable_log_path_is_a_clear_error(tmp_path):
+    s = write(tmp_path, "s.yaml", "- choose: crouch\n")
+    code, out, err = run_cli(["play", EXAMPLE, "--script", s, "--log", str(tmp_path / "no" / "dir" / "l.json")])
+    assert code == 1 and "cannot write the run log" in err and "Traceback" not in err
+
+
+def test_interactive_runs_are_saved_after_every_turn_without_log(tmp_path, monkeypatch):
+    monkeypatch.setenv("REHEARSE_DATA", str(tmp_path))
+    code, out, _ = run_cli(["play", EXAMPLE, "--text", "--seed", "4"], stdin="\n2\nquit\n")
+    assert code == 0 and "saved as unfinished in" in out
+    (saved,) = (tmp_path / "runs").glob("phone-standoff-*-4.json")
+    data = json.loads(saved.read_text())
+    assert data["ending"] is None and [t["choice"] for t in data["turns"]] == ["public"]
