@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
-
-import tempfile
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 # Interactive runs autosave; keep the tests' runs out of the user's data folder.
