@@ -1,23 +1,27 @@
-"""Reachable score bounds: the lowest and highest raw score a run could still reach.
+"""What a scenario allows: reachable score bounds, endings, best and worst paths.
 
 format: Scoring dimensions. "Reachable means: some run with the same starting mood (same seed)
 gets there, taking any offered choice or any timeout at each turn, never repeating a whole
-state (scene, mood, flags, visited scenes, choices taken)."
+state (scene, mood, flags, visited scenes, choices taken)." States are compared by
+`Engine.key`: what can still change what the run may do (docs/format-notes.md).
 
-The search walks the engine's pure `apply_turn` depth-first and memoises each state's best and
-worst future, so shared sub-paths are explored once.
+One depth-first search over the engine's pure `apply_turn` computes, for every state, its best
+and worst future on each dimension, its best and worst weighted future, and how many distinct
+paths lead from it to each ending; memoised, so shared sub-paths are explored once. A state met
+again on the path being explored is a repeat: that path is not a run.
 
 Pure. May import: simulator.engine, simulator.model, numpy, the standard library."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
 from simulator.engine import Engine, State
 
-DEFAULT_BUDGET = 150_000  # states entered; past it the bounds are reported as not exact
-MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes the bounds inexact
+DEFAULT_BUDGET = 150_000  # states entered; past it the analysis is reported as not exact
+MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes it inexact
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,69 +39,199 @@ class Bounds:
         return self.low[i], self.high[i]
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One move on a path: the scene and the choice id (None: the timeout)."""
+
+    scene: str
+    choice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    bounds: Bounds
+    weights: tuple[float, ...]  # per engine dimension, as used for best and worst
+    endings: dict[str, int]  # ending id -> distinct paths from the start (0: unreachable)
+    shortest: dict[str, tuple[Step, ...]]  # ending id -> a shortest path to it
+    best: tuple[Step, ...]
+    best_raw: tuple[int, ...]
+    worst: tuple[Step, ...]
+    worst_raw: tuple[int, ...]
+    scenes_reached: frozenset[str]
+    choices_taken: frozenset[tuple[str, str]]  # (scene, choice id) offered on some reachable path
+    loops: tuple[Step, ...]  # moves that lead back to the same moment (can repeat forever)
+    exact: bool
+    states: int
+    stuck: tuple[str, ...] = field(default=())  # scenes reachable with nothing offered
+
+
 class _Budget(Exception):
     pass
 
 
-def score_bounds(engine: Engine, state: State, budget: int | None = None) -> Bounds:
-    """Bounds of each dimension's choice-and-timeout score over every run from `state` to an ending."""
-    n = len(engine.dims)
+def _weights(engine: Engine) -> tuple[float, ...]:
+    w = engine.scenario.rubric.weights
+    if not w:
+        return (1.0,) * len(engine.dims)
+    return tuple(float(w.get(d, 0.0)) for d in engine.dims)
+
+
+def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: bool = True) -> Analysis:
+    """Search every run from `state` (see the module docstring); bounded by `budget` states.
+
+    With paths=False the shortest paths to each ending are not searched for (bounds only)."""
     budget = DEFAULT_BUDGET if budget is None else budget
-    memo: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+    n = len(engine.dims)
+    weights = _weights(engine)
+    # key -> (lo, hi, best weighted, best move index, worst weighted, worst move index, ending counts)
+    memo: dict[tuple, tuple | None] = {}
     on_path: set[tuple] = set()
-    exact = True
-    entered = 0
+    scenes: set[str] = set()
+    taken: set[tuple[str, str]] = set()
+    loops: dict[tuple, Step] = {}
+    stuck: set[str] = set()
+    info = {"entered": 0, "exact": True}
+
+    def weighted(d) -> float:
+        return sum(w * x for w, x in zip(weights, d))
 
     def future(s: State):
         key = engine.key(s)
         if key in memo:
             return memo[key]
-        if key in on_path:  # a repeat of a whole state on this path: not a run
+        if key in on_path:
             return None
-        if engine.ended(s):
-            memo[key] = ((0,) * n, (0,) * n)
-            return memo[key]
-        nonlocal entered, exact
-        entered += 1
-        if entered > budget:
+        info["entered"] += 1
+        if info["entered"] > budget:
             raise _Budget
+        scenes.add(s.scene)
+        scene = engine.scene(s)
+        if scene.ending is not None:
+            res = ((0,) * n, (0,) * n, 0.0, -1, 0.0, -1, {scene.ending: 1})
+            memo[key] = res
+            return res
         if len(on_path) >= MAX_DEPTH:
-            exact = False
+            info["exact"] = False
             return None
         on_path.add(key)
-        lo: list[int] | None = None
-        hi: list[int] | None = None
-        for comp in engine.offered_effects(s):
+        lo = hi = None
+        bw = ww = 0.0
+        bi = wi = -1
+        counts: dict[str, int] = {}
+        moves = engine.offered_effects(s)
+        if not engine.offered(s):
+            stuck.add(s.scene)
+        for i, comp in enumerate(moves):
+            eff = comp.effect
+            cid = getattr(eff, "id", None)
+            if cid is not None and comp.bit:
+                taken.add((s.scene, cid))
             child, _ = engine.apply_turn(s, comp)
+            if engine.key(child) in on_path:
+                loops.setdefault((s.scene, cid), Step(s.scene, cid))
+                continue
             sub = future(child)
             if sub is None:
                 continue
-            d = [child.raw[i] - s.raw[i] for i in range(n)]
-            clo = [d[i] + sub[0][i] for i in range(n)]
-            chi = [d[i] + sub[1][i] for i in range(n)]
-            lo = clo if lo is None else [min(a, b) for a, b in zip(lo, clo)]
-            hi = chi if hi is None else [max(a, b) for a, b in zip(hi, chi)]
+            d = [child.raw[j] - s.raw[j] for j in range(n)]
+            clo = [d[j] + sub[0][j] for j in range(n)]
+            chi = [d[j] + sub[1][j] for j in range(n)]
+            wd = weighted(d)
+            if lo is None:
+                lo, hi = clo, chi
+                bw, bi, ww, wi = wd + sub[2], i, wd + sub[4], i
+            else:
+                lo = [min(a, b) for a, b in zip(lo, clo)]
+                hi = [max(a, b) for a, b in zip(hi, chi)]
+                if wd + sub[2] > bw:
+                    bw, bi = wd + sub[2], i
+                if wd + sub[4] < ww:
+                    ww, wi = wd + sub[4], i
+            for e, c in sub[6].items():
+                counts[e] = counts.get(e, 0) + c
         on_path.discard(key)
-        res = None if lo is None else (tuple(lo), tuple(hi))
+        res = None if lo is None else (tuple(lo), tuple(hi), bw, bi, ww, wi, counts)
         memo[key] = res
         return res
 
     old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 20_000))
+    sys.setrecursionlimit(max(old, 3 * MAX_DEPTH + 1000))
     try:
         res = future(state)
     except _Budget:
-        exact = False
+        info["exact"] = False
         res = None
     finally:
         sys.setrecursionlimit(old)
-    if res is None:
-        base = state.raw
-        return Bounds(engine.dims, tuple(base), tuple(base), exact, entered)
-    return Bounds(
+
+    def follow(which: int) -> tuple[tuple[Step, ...], tuple[int, ...]]:
+        path: list[Step] = []
+        s = state
+        while True:
+            r = memo.get(engine.key(s))
+            if not r or r[which] < 0:
+                return tuple(path), s.raw
+            comp = engine.offered_effects(s)[r[which]]
+            path.append(Step(s.scene, getattr(comp.effect, "id", None)))
+            s, _ = engine.apply_turn(s, comp)
+
+    best, best_raw = follow(3) if res else ((), state.raw)
+    worst, worst_raw = follow(5) if res else ((), state.raw)
+    counts = res[6] if res else {}
+    base = state.raw
+    bounds = Bounds(
         engine.dims,
-        tuple(b + r for b, r in zip(state.raw, res[0])),
-        tuple(b + r for b, r in zip(state.raw, res[1])),
-        exact,
-        entered,
+        tuple(b + r for b, r in zip(base, res[0])) if res else base,
+        tuple(b + r for b, r in zip(base, res[1])) if res else base,
+        info["exact"],
+        info["entered"],
     )
+    return Analysis(
+        bounds=bounds,
+        weights=weights,
+        endings={e: counts.get(e, 0) for e in engine.scenario.endings},
+        shortest=shortest_paths(engine, state, budget) if paths and info["exact"] else {},
+        best=best,
+        best_raw=best_raw,
+        worst=worst,
+        worst_raw=worst_raw,
+        scenes_reached=frozenset(scenes),
+        choices_taken=frozenset(taken),
+        loops=tuple(loops.values()),
+        exact=info["exact"],
+        states=info["entered"],
+        stuck=tuple(sorted(stuck)),
+    )
+
+
+def score_bounds(engine: Engine, state: State, budget: int | None = None) -> Bounds:
+    """Bounds of each dimension's choice-and-timeout score over every run from `state` to an ending."""
+    return analyze(engine, state, budget, paths=False).bounds
+
+
+def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> dict[str, tuple[Step, ...]]:
+    """A shortest path (fewest turns) from `state` to each reachable ending, breadth first."""
+    budget = DEFAULT_BUDGET if budget is None else budget
+    parent: dict[tuple, tuple[tuple, Step] | None] = {engine.key(state): None}
+    queue = deque([state])
+    found: dict[str, tuple] = {}
+    while queue and len(parent) <= budget:
+        s = queue.popleft()
+        ending = engine.scene(s).ending
+        if ending is not None:
+            found.setdefault(ending, engine.key(s))
+            continue
+        for comp in engine.offered_effects(s):
+            child, _ = engine.apply_turn(s, comp)
+            k = engine.key(child)
+            if k not in parent:
+                parent[k] = (engine.key(s), Step(s.scene, getattr(comp.effect, "id", None)))
+                queue.append(child)
+    out = {}
+    for ending, k in found.items():
+        steps = []
+        while parent[k] is not None:
+            k, step = parent[k]  # type: ignore[misc]
+            steps.append(step)
+        out[ending] = tuple(reversed(steps))
+    return out
