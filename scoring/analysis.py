@@ -126,7 +126,8 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
             cid = getattr(eff, "id", None)
             if cid is not None and comp.bit:
                 taken.add((s.scene, cid))
-            child, _ = engine.apply_turn(s, comp)
+            child, passed = engine.apply_turn(s, comp)
+            scenes.update(passed)
             if engine.key(child) in on_path:
                 loops.setdefault((s.scene, cid), Step(s.scene, cid))
                 continue
@@ -235,3 +236,74 @@ def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> d
             steps.append(step)
         out[ending] = tuple(reversed(steps))
     return out
+
+
+# --- seeded random playthroughs ---------------------------------------------------------------
+
+MAX_RANDOM_TURNS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """What seeded random playthroughs found: endings reached and each dimension's scores."""
+
+    runs: int
+    endings: dict[str, int]  # ending id -> runs that reached it
+    unfinished: int  # runs cut at MAX_RANDOM_TURNS or stuck with nothing offered
+    dims: tuple[str, ...]
+    scores: object  # numpy int array, runs x dims: choice-and-timeout raw scores of finished runs
+    turns: int  # turns taken in all
+
+
+def random_runs(engine: Engine, runs: int, seed: int, progress=None, start: int = 0) -> Sample:
+    """`runs` playthroughs taking a uniformly random offered move (choice or timeout) each turn.
+
+    Run i uses the generator of SeedSequence(seed).spawn, so a slice of runs gives the same
+    results wherever it is computed (`start` is the index of the first run)."""
+    import numpy as np
+
+    children = np.random.SeedSequence(seed).spawn(start + runs)[start:]
+    endings: dict[str, int] = {}
+    rows: list[tuple[int, ...]] = []
+    unfinished = 0
+    turns = 0
+    for i, child in enumerate(children):
+        rng = np.random.default_rng(child)
+        s, _ = engine.start(rng)
+        for _ in range(MAX_RANDOM_TURNS):
+            ending = engine.scene(s).ending
+            if ending is not None:
+                endings[ending] = endings.get(ending, 0) + 1
+                rows.append(s.raw)
+                break
+            moves = engine.offered_effects(s)
+            if not moves:
+                unfinished += 1
+                break
+            s, _ = engine.apply_turn(s, moves[int(rng.integers(len(moves)))])
+            turns += 1
+        else:
+            unfinished += 1
+        if progress is not None and (i + 1) % 500 == 0:
+            progress(500)
+    if progress is not None:
+        progress(len(children) % 500)
+    scores = np.array(rows, dtype=np.int64).reshape(len(rows), len(engine.dims))
+    return Sample(len(children), endings, unfinished, engine.dims, scores, turns)
+
+
+def merge_samples(parts: list[Sample]) -> Sample:
+    import numpy as np
+
+    endings: dict[str, int] = {}
+    for p in parts:
+        for e, c in p.endings.items():
+            endings[e] = endings.get(e, 0) + c
+    return Sample(
+        sum(p.runs for p in parts),
+        endings,
+        sum(p.unfinished for p in parts),
+        parts[0].dims,
+        np.concatenate([p.scores for p in parts]),
+        sum(p.turns for p in parts),
+    )

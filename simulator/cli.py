@@ -45,6 +45,16 @@ def _seed(text: str) -> int:
     return v
 
 
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= v <= 100_000_000:
+        raise argparse.ArgumentTypeError("give a number from 1 to 100,000,000")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="rehearse",
@@ -78,6 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    ex = sub.add_parser(
+        "explore",
+        help="what a scenario allows: endings, score ranges, best and worst paths",
+        description="Search every path of a scenario (or, with --runs, or when it is too large, play seeded "
+        "random runs) and report endings, score ranges, best and worst paths, scenes never reached and loops.",
+    )
+    ex.add_argument("file", metavar="FILE")
+    ex.add_argument("--runs", type=_positive, help="play N seeded random runs instead of searching every path")
+    ex.add_argument("--seed", type=_seed, default=0, help="seed for the starting mood and the random runs (default 0)")
+    ex.add_argument("--format", choices=("text", "json"), default="text")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -104,6 +125,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return EXIT_OK
         if args.command == "play":
             return cmd_play(args, out, stdin)
+        if args.command == "explore":
+            return cmd_explore(args, out)
         return cmd_picker(out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")
@@ -151,6 +174,21 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if files == 0 and not diags:
             sys.stderr.write("  (no .yaml files found)\n")
     return EXIT_PROBLEM if errors or (args.strict and warnings) else EXIT_OK
+
+
+# --- explore ---------------------------------------------------------------------------------------
+
+
+def cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
+    from simulator.errors import ScenarioError
+    from simulator.explore import report
+
+    try:
+        report(args.file, args.runs, args.seed, args.format, out)
+    except ScenarioError as e:
+        _print_diagnostics(e, sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
 
 
 # --- play ------------------------------------------------------------------------------------------
