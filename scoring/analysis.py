@@ -63,6 +63,15 @@ class Analysis:
     exact: bool
     states: int
     stuck: tuple[str, ...] = field(default=())  # scenes reachable with nothing offered
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # key -> future summary
+
+    def best_future(self, engine: Engine, state: State) -> float | None:
+        """The highest weighted score still reachable from `state` (None if unknown or no ending)."""
+        r = self.memo.get(engine.key(state))
+        return None if r is None else r[2]
+
+    def weighted(self, delta) -> float:
+        return sum(w * x for w, x in zip(self.weights, delta))
 
 
 class _Budget(Exception):
@@ -202,6 +211,7 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
         exact=info["exact"],
         states=info["entered"],
         stuck=tuple(sorted(stuck)),
+        memo=memo,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scoring.analysis import Bounds, score_bounds
+from scoring.analysis import Analysis, analyze
 
 if TYPE_CHECKING:
     from simulator.run import Run
@@ -65,17 +65,17 @@ class RunScore:
         return out
 
 
-_bounds_cache: dict[tuple, Bounds] = {}
+_cache: dict[tuple, Analysis] = {}
 
 
-def run_bounds(run: Run) -> Bounds:
-    """The reachable bounds from the run's starting state, cached per scenario and starting mood."""
+def run_analysis(run: Run) -> Analysis:
+    """The search from the run's starting state (bounds, best futures), cached per scenario and mood."""
     key = (run.scenario.sha256, run.scenario.path, run.engine.key(run.start_state), run.start_state.mood.tobytes())
-    if key not in _bounds_cache:
-        if len(_bounds_cache) > 256:
-            _bounds_cache.clear()
-        _bounds_cache[key] = score_bounds(run.engine, run.start_state)
-    return _bounds_cache[key]
+    if key not in _cache:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = analyze(run.engine, run.start_state, paths=False)
+    return _cache[key]
 
 
 def score_run(run: Run, *, bounds: bool = True) -> RunScore:
@@ -86,7 +86,7 @@ def score_run(run: Run, *, bounds: bool = True) -> RunScore:
         raw = run.raw_scores()
         dims = tuple(DimensionScore(n, raw[n], None, None) for n in run.engine.dims)  # type: ignore[arg-type]
         return RunScore(dims, len(run.hits), len(run.misses), len(run.false_alarms), False, None)
-    b = run_bounds(run)
+    b = run_analysis(run).bounds
     raw = run.raw_scores()
     shown = run.cues_shown
     dims = []

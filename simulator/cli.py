@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--seed", type=_seed, default=0, help="seed for the starting mood and the random runs (default 0)")
     ex.add_argument("--format", choices=("text", "json"), default="text")
 
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two runs of one scenario from their logs",
+        description="Where two runs of the same scenario diverged, the choices taken there, and the "
+        "difference in each dimension and in the ending.",
+    )
+    cmp.add_argument("log_a", metavar="LOG_A")
+    cmp.add_argument("log_b", metavar="LOG_B")
+    cmp.add_argument("--format", choices=("text", "json"), default="text")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -127,6 +137,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_play(args, out, stdin)
         if args.command == "explore":
             return cmd_explore(args, out)
+        if args.command == "compare":
+            return cmd_compare(args, out)
         return cmd_picker(out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")
@@ -188,6 +200,20 @@ def cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     except ScenarioError as e:
         _print_diagnostics(e, sys.stderr)
         return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import asdict
+
+    from scoring.compare import LogError, compare_logs, read_log, render
+
+    try:
+        c = compare_logs(read_log(args.log_a), read_log(args.log_b))
+    except LogError as e:
+        sys.stderr.write(f"rehearse: {e}\n")
+        return EXIT_PROBLEM
+    out.write(json.dumps(asdict(c), indent=2) + "\n" if args.format == "json" else render(c, (args.log_a, args.log_b)))
     return EXIT_OK
 
 

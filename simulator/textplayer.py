@@ -224,6 +224,17 @@ class TextPlayer:
                 )
             if db.score.weighted is not None:
                 self.s.line(f"Overall (weighted): {db.score.weighted:.0f}%")
+        if db.turning_points:
+            self.s.line()
+            self.s.line("Turning points:")
+            for tp in db.turning_points:
+                self.s.item(f"Turn {tp.turn}:", tp.text)
+                if tp.feedback:
+                    self.s.line(tp.feedback.strip(), indent="     ")
+                if tp.better is not None:
+                    self.s.line(f"Another choice here: {tp.better.text.strip()}", indent="     ", hang="       ")
+                    if tp.better.feedback:
+                        self.s.line(tp.better.feedback.strip(), indent="       ")
         sc = db.score
         if sc.hits or sc.misses or sc.false_alarms:
             self.s.line()
