@@ -8,11 +8,12 @@ import argparse
 import random
 
 
-def generate(scenes: int, choices: int = 3, seed: int = 1, loops: bool = True) -> str:
+def generate(scenes: int, choices: int = 3, seed: int = 1, loops: bool = True, mood_guards: bool = True) -> str:
     """A valid rehearse/1 scenario with `scenes` choice scenes, in YAML text.
 
     Every scene is reachable (scene i always offers i+1) and every path ends; with `loops`,
-    some choices jump back with `once`, and flags count what happened."""
+    some choices jump back with `once`, and flags count what happened. With `mood_guards`, every
+    seventh scene routes on the mood (so the mood is part of every state the analysis compares)."""
     rnd = random.Random(seed)
     out = [
         "format: rehearse/1",
@@ -53,7 +54,9 @@ def generate(scenes: int, choices: int = 3, seed: int = 1, loops: bool = True) -
             nxt = f"s{i + 1}" if not last else None
             out.append("    next:")
             if nxt:
-                out.append("      - if: stress > 0.8 and not calm")
+                out.append(
+                    "      - if: stress > 0.8 and not calm" if mood_guards else "      - if: attempts > 2 and not calm"
+                )
                 out.append("        goto: end_poor")
                 out.append(f"      - goto: {nxt}")
             else:

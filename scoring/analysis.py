@@ -272,7 +272,8 @@ def random_runs(engine: Engine, runs: int, seed: int, progress=None, start: int 
     results wherever it is computed (`start` is the index of the first run)."""
     import numpy as np
 
-    children = np.random.SeedSequence(seed).spawn(start + runs)[start:]
+    # the children SeedSequence(seed).spawn() would give, made directly: run i's key is (i,)
+    children = [np.random.SeedSequence(seed, spawn_key=(start + i,)) for i in range(runs)]
     endings: dict[str, int] = {}
     rows: list[tuple[int, ...]] = []
     unfinished = 0

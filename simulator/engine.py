@@ -16,7 +16,7 @@ May import: model, guards, errors, numpy, transitions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -301,7 +301,8 @@ class Engine:
         )
 
     def enter(self, state: State, scene: str) -> State:
-        return replace(state, scene=scene, visited=state.visited | self.scene_bit[scene])
+        s = state
+        return State(scene, s.mood, s.baseline, s.flags, s.turns, s.visited | self.scene_bit[scene], s.chosen, s.raw)
 
     def next_scene(self, state: State) -> str | None:
         """Where a `next` scene sends the run now (first guard that holds), or None for other scenes."""

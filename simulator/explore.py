@@ -17,14 +17,24 @@ from typing import TextIO
 CHUNK = 1_000
 
 
-def _chunk_worker(args: tuple[str, int, int, int]):
-    """Runs [start, start+count) of a seeded exploration, in a worker process."""
-    from scoring.analysis import random_runs
+_worker_engine = None
+
+
+def _init_worker(path: str) -> None:
+    """Load the scenario once per worker process."""
+    global _worker_engine
     from simulator.engine import Engine
     from simulator.loader import load_file
 
-    path, count, seed, start = args
-    return start, random_runs(Engine(load_file(path)), count, seed, start=start)
+    _worker_engine = Engine(load_file(path))
+
+
+def _chunk_worker(args: tuple[int, int, int]):
+    """Runs [start, start+count) of a seeded exploration, in a worker process."""
+    from scoring.analysis import random_runs
+
+    count, seed, start = args
+    return start, random_runs(_worker_engine, count, seed, start=start)
 
 
 class Progress:
@@ -61,10 +71,11 @@ def explore_random(path: str, engine, runs: int, seed: int, jobs: int | None = N
     if jobs > 1 and runs >= 4 * CHUNK:
         import multiprocessing as mp
 
-        tasks = [(path, min(CHUNK, runs - s), seed, s) for s in range(0, runs, CHUNK)]
+        chunk = max(CHUNK, runs // (jobs * 8))
+        tasks = [(min(chunk, runs - s), seed, s) for s in range(0, runs, chunk)]
         parts = []
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(jobs) as pool:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(path,)) as pool:
             for start, sample in pool.imap_unordered(_chunk_worker, tasks):
                 parts.append((start, sample))
                 if bar:
