@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from gen_scenario import generate  # noqa: E402
+
 from scoring.analysis import analyze, random_runs  # noqa: E402
 from simulator.engine import Engine  # noqa: E402
 from simulator.explore import explore_random  # noqa: E402
@@ -44,7 +45,7 @@ class BareInterpreter:
         self.drift = float(st.get("drift", 0))
         self.scenes = d["scenes"]
         self.guards = {}
-        for sid, sc in self.scenes.items():
+        for sc in self.scenes.values():
             for i, c in enumerate(sc.get("choices") or ()):
                 c.setdefault("id", str(i + 1))
                 if "if" in c:
