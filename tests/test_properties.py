@@ -221,3 +221,32 @@ def test_random_bytes_never_crash_the_loader(data):
 def test_random_yaml_like_text_never_crashes_the_loader(text):
     sc, diags = read_scenario(text, "noise.yaml")
     assert sc is not None or diags
+
+
+@FAST
+@given(scenarios(), st.integers(0, 2**32))
+def test_best_path_reaches_the_highest_weighted_score_and_bounds_are_seeded(data, seed):
+    import numpy as np
+
+    from scoring.analysis import analyze
+    from simulator.engine import Engine
+
+    sc = load(data)
+    eng = Engine(sc)
+    start, _ = eng.start(np.random.default_rng(seed))
+    a = analyze(eng, start, budget=20_000)  # terminates, loops or not
+    if not a.exact or not a.best:
+        return
+    # replaying the best path gives its raw scores, and no ending scores higher (weighted)
+    s = start
+    for step in a.best:
+        comp = eng.compiled(step.scene, sc.scenes[step.scene].choice(step.choice) if step.choice else None)
+        s, _ = eng.apply_turn(s, comp)
+    assert eng.ended(s) and s.raw == a.best_raw
+    top = a.weighted(a.best_raw)
+    assert top == a.best_future(eng, start)
+    assert a.weighted(a.worst_raw) <= top
+    for i in range(len(eng.dims)):
+        assert a.bounds.low[i] <= a.best_raw[i] <= a.bounds.high[i]
+    again, _ = eng.start(np.random.default_rng(seed))
+    assert analyze(eng, again, budget=20_000).bounds == a.bounds
