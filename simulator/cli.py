@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--timed", action="store_true", help="let timeouts fire when you take too long")
     play.add_argument("--script", metavar="S", help="play the turns in a script file, with no person")
     play.add_argument("--log", metavar="L", help="write the run as JSON to L (after every turn)")
+    play.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="with --script: play in the graphical player and save a PNG of every screen to DIR",
+    )
 
     check = sub.add_parser(
         "check",
@@ -244,9 +249,51 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
         except ScenarioError as e:
             _print_diagnostics(e, sys.stderr)
             return EXIT_PROBLEM
+    if args.screenshots:
+        if script is None:
+            sys.stderr.write("rehearse: --screenshots needs --script (the turns to play)\n")
+            return EXIT_USAGE
+        from simulator.player.main import play_script_with_screenshots
+
+        try:
+            saved = play_script_with_screenshots(scenario, script, args.screenshots, mode=args.mode, seed=args.seed)
+        except Exception as e:  # EngineError from a bad script turn
+            from simulator.engine import EngineError
+
+            if not isinstance(e, EngineError):
+                raise
+            sys.stderr.write(f"{args.script}: error: {e}\n")
+            return EXIT_PROBLEM
+        out.write(f"Saved {len(saved)} screenshots in {args.screenshots}\n")
+        return EXIT_OK
     if not args.text and script is None:
-        out.write("(The graphical player is not part of this version yet; using the text player.)\n")
+        gui = _gui_or_notice(out)
+        if gui:
+            from simulator.player.main import play_window
+
+            return play_window(
+                [scenario],
+                mode=args.mode,
+                seed=args.seed,
+                timed=args.timed,
+                on_save=lambda run: _attach_log(run, args.log or _autosave_path(scenario.id, run.seed)),
+            )
     return play_text(scenario, args, out, stdin, script)
+
+
+def _gui_or_notice(out: TextIO) -> bool:
+    """Whether the graphical player can open; if not, say so in one line."""
+    try:
+        import pygame  # noqa: F401
+
+        from simulator.player.app import has_display
+    except ImportError:
+        out.write("(The graphical player needs pygame-ce; using the text player.)\n")
+        return False
+    if not has_display():
+        out.write("(No display found: starting the text player.)\n")
+        return False
+    return True
 
 
 def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) -> int:
@@ -431,7 +478,6 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
     from simulator.loader import read_file
     from simulator.textplayer import Left, Screen, intro_lines
 
-    out.write("(No graphical player in this version yet; starting the text player.)\n")
     screen = Screen(out)
     ask = _asker(stdin, out)
     scenarios = []
@@ -444,6 +490,10 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
         out.write(f"No playable scenarios found in {SCENARIOS}.\n")
         return EXIT_PROBLEM
     scenarios.sort(key=lambda s: s.title.lower())
+    if _gui_or_notice(out):
+        from simulator.player.main import play_window
+
+        return play_window(scenarios, on_save=lambda run: _attach_log(run, _autosave_path(run.scenario.id, run.seed)))
     while True:
         screen.rule("Rehearse: choose a conversation")
         for i, sc in enumerate(scenarios, 1):

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from simulator import yamlnodes as yn
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.guards import RESERVED, Guard, GuardSyntaxError, parse_guard
+from simulator.portrait import EXPRESSIONS, check_portrait
 from simulator.model import (
     OUTCOMES,
     SENSITIVE_TOPICS,
@@ -532,11 +533,16 @@ def _student(r: _Reader, node: yn.Node | None) -> Student | None:
     portrait: dict[str, object] = {}
     pm = r.mapping(f.get("portrait"), "portrait")
     if pm is not None:
+        where = {}
         for k, v in pm.pairs:
             if isinstance(v, yn.Scalar):
                 portrait[k.text] = v.value
+                where[k.text] = (k, v)
             else:
                 r.error(v, f"portrait '{k.text}' should be a single value", code="wrong-type")
+        for key, message, hint in check_portrait(portrait):
+            k, v = where[key]
+            r.error(k if message.startswith("unknown") else v, message, hint=hint, code="bad-portrait")
     mood: dict[str, float] = {}
     mm = r.mapping(f.get("mood"), "mood")
     if mm is not None:
@@ -729,6 +735,14 @@ def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Sc
             code="scene-kind",
         )
     cues = _cues(r, ctx, f.get("cues"))
+    expression = r.text(f.get("expression"), "expression")
+    if expression is not None and expression not in EXPRESSIONS:
+        r.error(
+            f["expression"],
+            f"unknown expression '{expression}'",
+            hint=did_you_mean(expression, EXPRESSIONS) or f"expressions: {', '.join(EXPRESSIONS)}",
+            code="bad-expression",
+        )
     choices = _choices(r, ctx, sid, f["choices"]) if "choices" in f else None
     routes = _routes(r, ctx, sid, f["next"]) if "next" in f else None
     ending = ending_at = None
@@ -761,7 +775,7 @@ def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Sc
         id=sid,
         narration=r.text(f.get("narration"), "narration"),
         student=r.text(f.get("student"), "student"),
-        expression=r.text(f.get("expression"), "expression"),
+        expression=expression,
         cues=cues,
         reflect=r.text(f.get("reflect"), "reflect"),
         choices=choices if "choices" in f else None,

@@ -8,6 +8,7 @@ May import: model, the standard library."""
 
 from __future__ import annotations
 
+from simulator import portrait as pt
 from simulator.model import OUTCOMES, STANDARD_DIMENSIONS, TOPICS
 
 SCHEMA_ID = "https://rehearse.invalid/schema/rehearse-1.json"
@@ -126,7 +127,10 @@ def scenario_schema() -> dict:
         "properties": {
             "narration": {**_TEXT, "description": "What happens, in the present tense."},
             "student": {"type": ["string", "null"], "description": "What the student says, or null."},
-            "expression": {**_TEXT, "description": "Overrides the portrait's face for this scene."},
+            "expression": {
+                "enum": list(pt.EXPRESSIONS),
+                "description": "Overrides the face the mood would show, for this scene.",
+            },
             "cues": {"type": "array", "items": cue, "description": "What the teacher can notice here."},
             "reflect": {**_TEXT, "description": "A free-text reflection prompt; saved, never scored."},
             "choices": {"type": "array", "items": choice, "minItems": 1, "description": "The teacher decides."},
@@ -181,7 +185,27 @@ def scenario_schema() -> dict:
                     "pronouns": _TEXT,
                     "age": {"type": "integer", "minimum": 3, "maximum": 25},
                     "about": _TEXT,
-                    "portrait": {"type": "object", "description": "The student's look (see docs)."},
+                    "portrait": {
+                        "type": "object",
+                        "description": "The student's look (docs/portraits.md); the face follows the mood.",
+                        "properties": {
+                            "skin": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 7,
+                                "description": "Skin tone, 1 (lightest) to 7 (deepest).",
+                            },
+                            "hair": {"enum": list(pt.HAIR)},
+                            "hair_color": {"enum": list(pt.HAIR_COLOR)},
+                            "headwear": {"enum": list(pt.HEADWEAR)},
+                            "headwear_color": {"enum": list(pt.COLOR)},
+                            "top": {"enum": list(pt.TOP)},
+                            "top_color": {"enum": list(pt.COLOR)},
+                            "glasses": {"enum": list(pt.GLASSES)},
+                        },
+                        "additionalProperties": False,
+                        "patternProperties": _X,
+                    },
                     "mood": {
                         "type": "object",
                         "propertyNames": _NAME,

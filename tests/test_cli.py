@@ -134,9 +134,12 @@ def test_schema_is_valid_and_accepts_the_shipped_scenarios():
     assert list(v.iter_errors(bad))
 
 
-def test_no_arguments_opens_the_picker_in_text(tmp_path):
+def test_no_arguments_opens_the_picker_in_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")  # no display: the text picker
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     code, out, _ = run_cli([], stdin="q\n")
-    assert code == 0 and "starting the text player" in out and "The Phone" in out
+    assert code == 0 and "No display found: starting the text player" in out and "The Phone" in out
 
 
 def test_python_m_simulator_and_the_version():

@@ -1,0 +1,383 @@
+"""The graphical player: one event loop, screens drawn from the Run and the debrief.
+
+Idle, the loop sleeps in `pygame.event.wait` until the next timer deadline; it redraws only when
+something changed. Screens: picker, content note, conversation (notice, then choose), coach
+feedback, reflection, debrief (with rewind), help/resources overlay.
+
+May import: pygame, simulator.run, simulator.loader, simulator.portrait, simulator.resources,
+scoring, the standard library."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from simulator.player.layout import Layout, layout
+from simulator.portrait import face_for, render_png
+from simulator.resources import crisis_resources
+from simulator.run import Run
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+FONTS = ASSETS / "fonts"
+
+THEMES = {
+    "calm": {
+        "bg": (246, 244, 239),
+        "panel": (255, 255, 255),
+        "text": (34, 38, 46),
+        "muted": (92, 98, 110),
+        "accent": (46, 96, 140),
+        "accent_text": (255, 255, 255),
+        "button": (232, 238, 244),
+        "focus": (46, 96, 140),
+        "good": (58, 122, 84),
+        "mixed": (176, 128, 40),
+        "poor": (168, 70, 60),
+        "face_bg": (220, 231, 238),
+        "bar_bg": (226, 226, 222),
+        "marked": (252, 240, 200),
+    },
+    "contrast": {
+        "bg": (0, 0, 0),
+        "panel": (0, 0, 0),
+        "text": (255, 255, 255),
+        "muted": (235, 235, 235),
+        "accent": (255, 214, 0),
+        "accent_text": (0, 0, 0),
+        "button": (30, 30, 30),
+        "focus": (255, 214, 0),
+        "good": (120, 230, 140),
+        "mixed": (255, 214, 0),
+        "poor": (255, 140, 120),
+        "face_bg": (60, 60, 60),
+        "bar_bg": (70, 70, 70),
+        "marked": (70, 60, 0),
+    },
+}
+
+
+@dataclass
+class Hit:
+    rect: pygame.Rect
+    action: tuple
+
+
+@dataclass
+class UI:
+    """What the player is showing (the run holds everything else)."""
+
+    screen: str = "picker"  # picker | note | scene | feedback | reflect | debrief | resources
+    marked: set = field(default_factory=set)
+    focus: int = 0
+    phase: str = "choose"  # notice | choose (in the conversation)
+    reflection: str = ""
+    pending: tuple | None = None  # (choice or None for wait) waiting for the reflection
+    last_turn: object = None
+    picker_filter: str | None = None
+    debrief_scroll: int = 0
+    previous: str = "scene"  # where the resources overlay returns to
+
+
+class Player:
+    """The graphical player over a Run. Drive it with events, or headless with `act`."""
+
+    def __init__(
+        self,
+        scenarios,
+        *,
+        mode: str = "coach",
+        seed: int | None = None,
+        timed: bool = False,
+        size=(1280, 800),
+        on_save=None,
+    ) -> None:
+        pygame.display.init()
+        pygame.font.init()
+        flags = pygame.RESIZABLE
+        self.surface = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Rehearse")
+        self.scenarios = list(scenarios)
+        self.mode, self.seed, self.timed = mode, seed, timed
+        self.scale = 1.0
+        self.theme_name = "calm"
+        self.run: Run | None = None
+        self.previous_run: Run | None = None  # the run a rewind started from, for comparing
+        self.ui = UI()
+        self.hits: list[Hit] = []
+        self._fonts: dict = {}
+        self._faces: dict = {}
+        self.on_save = on_save
+        self.dirty = True
+        self.deadline: float | None = None
+        self.quit = False
+        if len(self.scenarios) == 1:
+            self.open(self.scenarios[0])
+
+    # --- resources ----------------------------------------------------------------------------
+
+    @property
+    def t(self) -> dict:
+        return THEMES[self.theme_name]
+
+    def font(self, px: int, weight: str = "Regular") -> pygame.font.Font:
+        key = (px, weight)
+        if key not in self._fonts:
+            path = FONTS / f"Inter-{weight}.otf"
+            self._fonts[key] = pygame.font.Font(str(path) if path.exists() else None, px)
+        return self._fonts[key]
+
+    def face(self, size: int) -> pygame.Surface:
+        run = self.run
+        assert run is not None
+        scene = run.view().scene
+        f = face_for(run.scenario.student.portrait, run.mood, scene.expression)
+        key = (f, size)
+        if key not in self._faces:
+            self._faces[key] = pygame.image.load(io.BytesIO(render_png(f, size)), "face.png").convert_alpha()
+        return self._faces[key]
+
+    # --- state changes ------------------------------------------------------------------------
+
+    def open(self, scenario) -> None:
+        self.previous_run = None
+        self.run = Run(scenario, seed=self.seed, mode=self.mode, timed=self.timed)
+        if self.on_save:
+            self.on_save(self.run)
+        self.ui = UI(screen="note" if scenario.content_note else "scene")
+        self._enter_scene()
+
+    def _enter_scene(self) -> None:
+        run = self.run
+        self.ui.marked = set()
+        self.ui.focus = 0
+        if run and not run.ended:
+            view = run.view()
+            self.ui.phase = "notice" if view.cues else "choose"
+            self.deadline = time.monotonic() + view.timeout_seconds if view.timeout_seconds else None
+            self._shown_at = time.monotonic()
+        else:
+            self.deadline = None
+        self.dirty = True
+
+    def act(self, action: tuple) -> None:
+        """Apply one user action (the same ones keys and clicks produce)."""
+        kind = action[0]
+        ui, run = self.ui, self.run
+        self.dirty = True
+        if kind == "quit":
+            self.quit = True
+        elif kind == "open":
+            self.open(action[1])
+        elif kind == "continue":
+            if ui.screen == "note":
+                ui.screen = "scene"
+                self._enter_scene()
+            elif ui.screen == "feedback":
+                ui.screen = "debrief" if run.ended else "scene"
+                self._enter_scene()
+            elif ui.screen == "scene" and ui.phase == "notice":
+                ui.phase = "choose"
+                ui.focus = 0
+            elif ui.screen == "resources":
+                ui.screen = ui.previous
+        elif kind == "toggle":
+            cue = action[1]
+            ui.marked.symmetric_difference_update({cue})
+        elif kind == "choose":
+            self._choose(action[1])
+        elif kind == "wait":
+            self._choose(None)
+        elif kind == "reflect_done":
+            self._apply(ui.pending, ui.reflection or None)
+        elif kind == "type":
+            ui.reflection += action[1]
+        elif kind == "backspace":
+            ui.reflection = ui.reflection[:-1]
+        elif kind == "resources":
+            if ui.screen != "resources":
+                ui.previous, ui.screen = ui.screen, "resources"
+            else:
+                ui.screen = ui.previous
+        elif kind == "rewind":
+            self.previous_run = run
+            self.run = run.rewind(action[1])
+            if self.on_save:
+                self.on_save(self.run)
+            self.ui = UI(screen="scene")
+            self._enter_scene()
+        elif kind == "replay":
+            self.open(run.scenario)
+        elif kind == "picker":
+            self.run = None
+            self.ui = UI(screen="picker")
+        elif kind == "focus":
+            ui.focus = action[1]
+        elif kind == "contrast":
+            self.theme_name = "contrast" if self.theme_name == "calm" else "calm"
+        elif kind == "scale":
+            self.scale = min(1.8, max(0.7, self.scale + action[1]))
+            self._fonts.clear()
+        elif kind == "scroll":
+            ui.debrief_scroll = max(0, ui.debrief_scroll + action[1])
+
+    def _choose(self, choice) -> None:
+        scene = self.run.view().scene
+        self.ui.pending = (choice,)
+        if scene.reflect:
+            self.ui.screen = "reflect"
+            self.ui.reflection = ""
+            self.deadline = None
+        else:
+            self._apply(self.ui.pending, None)
+
+    def _apply(self, pending, reflection) -> None:
+        run = self.run
+        (choice,) = pending
+        elapsed = int((time.monotonic() - getattr(self, "_shown_at", time.monotonic())) * 1000)
+        noticed = [c.id for c in run.view().cues if c.id in self.ui.marked]
+        if choice is None:
+            turn = run.wait(noticed=noticed, reflection=reflection, elapsed_ms=elapsed)
+        else:
+            turn = run.choose(choice, noticed=noticed, reflection=reflection, elapsed_ms=elapsed)
+        self.ui.last_turn = turn
+        self.ui.pending = None
+        if run.coaching and turn.feedback:
+            self.ui.screen = "feedback"
+        elif run.ended:
+            self.ui.screen = "debrief"
+        else:
+            self.ui.screen = "scene"
+        self._enter_scene()
+
+    # --- input ----------------------------------------------------------------------------------
+
+    def handle(self, event) -> None:
+        ui = self.ui
+        if event.type == pygame.QUIT:
+            self.act(("quit",))
+        elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
+            self.dirty = True
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for h in self.hits:
+                if h.rect.collidepoint(event.pos):
+                    self.act(h.action)
+                    break
+        elif event.type == pygame.MOUSEWHEEL and ui.screen == "debrief":
+            self.act(("scroll", -event.y * 40))
+        elif event.type == pygame.TEXTINPUT and ui.screen == "reflect":
+            self.act(("type", event.text))
+        elif event.type == pygame.KEYDOWN:
+            self._key(event)
+
+    def _key(self, event) -> None:
+        ui = self.ui
+        k, mods = event.key, event.mod
+        ctrl = mods & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if ctrl and k in (pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
+            return self.act(("scale", 0.1))
+        if ctrl and k in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            return self.act(("scale", -0.1))
+        if ui.screen == "reflect":
+            if k == pygame.K_RETURN:
+                return self.act(("reflect_done",))
+            if k == pygame.K_BACKSPACE:
+                return self.act(("backspace",))
+            if k == pygame.K_ESCAPE:
+                ui.reflection = ""
+                return self.act(("reflect_done",))
+            return None
+        if ctrl and k == pygame.K_h or k == pygame.K_F2:
+            return self.act(("contrast",))
+        if k == pygame.K_F1 or (k == pygame.K_r and ui.screen != "debrief") or k == pygame.K_F3:
+            return self.act(("resources",))
+        if k == pygame.K_ESCAPE:
+            if ui.screen == "resources":
+                return self.act(("resources",))
+            return self.act(("picker",) if ui.screen != "picker" and len(self.scenarios) > 1 else ("quit",))
+        actions = [h.action for h in self.hits if h.action[0] in ("toggle", "choose", "open", "rewind")]
+        digit = _digit(k)
+        if ui.screen == "scene" and ui.phase == "notice":
+            cues = [a for a in actions if a[0] == "toggle"]
+            if digit and digit <= len(cues):
+                return self.act(cues[digit - 1])
+            if k in (pygame.K_RETURN, pygame.K_TAB, pygame.K_SPACE):
+                return self.act(("continue",))
+            return None
+        group = [a for a in actions if a[0] in ("choose", "open", "rewind")]
+        if digit and digit <= len(group):
+            return self.act(group[digit - 1])
+        if k in (pygame.K_DOWN, pygame.K_UP) and group:
+            return self.act(("focus", (ui.focus + (1 if k == pygame.K_DOWN else -1)) % len(group)))
+        if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
+            if ui.screen in ("note", "feedback", "resources"):
+                return self.act(("continue",))
+            if group:
+                return self.act(group[min(ui.focus, len(group) - 1)])
+        if ui.screen == "debrief":
+            if k == pygame.K_p:
+                return self.act(("replay",))
+            if k in (pygame.K_PAGEDOWN, pygame.K_j):
+                return self.act(("scroll", 200))
+            if k in (pygame.K_PAGEUP, pygame.K_k):
+                return self.act(("scroll", -200))
+        return None
+
+    # --- the loop -------------------------------------------------------------------------------
+
+    def loop(self) -> None:
+        """Block on input; wake only for input or the next timer deadline. Idle CPU is about 0."""
+        while not self.quit:
+            if self.dirty:
+                self.draw()
+                pygame.display.flip()
+                self.dirty = False
+            timeout = 0
+            if self.deadline is not None:
+                timeout = max(1, int((self.deadline - time.monotonic()) * 1000))
+                timeout = min(timeout, 1000)  # the gentle countdown updates once a second
+            event = pygame.event.wait(timeout) if timeout else pygame.event.wait()
+            if event.type == pygame.NOEVENT:
+                if self.deadline is not None and time.monotonic() >= self.deadline and self.ui.screen == "scene":
+                    self.act(("wait",))
+                else:
+                    self.dirty = self.deadline is not None
+                continue
+            self.handle(event)
+
+    # --- drawing ----------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        from simulator.player import screens
+
+        w, h = self.surface.get_size()
+        lay = layout(w, h, self.scale)
+        self.hits = []
+        self.surface.fill(self.t["bg"])
+        getattr(screens, f"draw_{self.ui.screen}")(self, lay)
+        screens.draw_footer(self, lay)
+
+    def save(self, path: str) -> None:
+        self.draw()
+        pygame.image.save(self.surface, path)
+
+
+def _digit(key: int) -> int | None:
+    if pygame.K_1 <= key <= pygame.K_9:
+        return key - pygame.K_0
+    if pygame.K_KP1 <= key <= pygame.K_KP9:
+        return key - pygame.K_KP1 + 1
+    return None
+
+
+def has_display() -> bool:
+    """Whether a window can open here (a dummy driver, set for screenshots, counts)."""
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return True
+    if os.name == "nt" or os.uname().sysname == "Darwin":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,462 @@
+"""Drawing the player's screens. Each draw_* function paints one screen and registers its
+clickable areas (player.hits), so keys, clicks and the headless driver share one set of actions.
+
+May import: pygame, simulator.player, simulator.resources, scoring, the standard library."""
+
+from __future__ import annotations
+
+import pygame
+
+from simulator.player.layout import Layout
+from simulator.resources import crisis_resources
+
+
+def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words = para.split()
+        line = ""
+        for word in words:
+            test = f"{line} {word}".strip()
+            if font.size(test)[0] <= width or not line:
+                line = test
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def text(p, s: str, x: int, y: int, width: int, px: int, color=None, weight="Regular", gap=1.35) -> int:
+    """Draw wrapped text; return the y below it."""
+    font = p.font(px, weight)
+    for line in wrap(s, font, width):
+        p.surface.blit(font.render(line, True, color or p.t["text"]), (x, y))
+        y += int(px * gap)
+    return y
+
+
+def button(
+    p,
+    rect: pygame.Rect,
+    label: str,
+    action: tuple,
+    px: int,
+    *,
+    number: str | None = None,
+    focused=False,
+    marked=False,
+    primary=False,
+) -> int:
+    """A large button with an optional number badge; returns its height (grown to fit the text)."""
+    t = p.t
+    font = p.font(px)
+    pad = max(8, px // 2)
+    badge_w = (px * 2) if number else 0
+    lines = wrap(label, font, rect.w - 2 * pad - badge_w)
+    h = max(rect.h, len(lines) * int(px * 1.3) + 2 * pad)
+    r = pygame.Rect(rect.x, rect.y, rect.w, h)
+    fill = t["accent"] if primary else (t["marked"] if marked else t["button"])
+    pygame.draw.rect(p.surface, fill, r, border_radius=10)
+    if focused:
+        pygame.draw.rect(p.surface, t["focus"], r, width=3, border_radius=10)
+    color = t["accent_text"] if primary else t["text"]
+    if number:
+        b = p.font(px, "SemiBold").render(number, True, color)
+        p.surface.blit(b, (r.x + pad, r.y + pad))
+    y = r.y + pad
+    for line in lines:
+        p.surface.blit(font.render(line, True, color), (r.x + pad + badge_w, y))
+        y += int(px * 1.3)
+    p.hits.append(_hit(r, action))
+    return h
+
+
+def _hit(r, action):
+    from simulator.player.app import Hit
+
+    return Hit(r, action)
+
+
+def draw_footer(p, lay: Layout) -> None:
+    x, y, w, h = lay.footer
+    pygame.draw.rect(p.surface, p.t["panel"], (x, y, w, h))
+    pygame.draw.line(p.surface, p.t["bar_bg"], (x, y), (x + w, y), 1)
+    msg = "F1 support resources  ·  Esc leave (nothing counts against you)  ·  Ctrl +/- text size  ·  F2 high contrast"
+    if p.run and p.run.scenario.sensitive:
+        msg = "Need support now? Call or text 988 (US).  ·  " + msg
+    font = p.font(lay.small_px)
+    p.surface.blit(font.render(msg, True, p.t["muted"]), (lay.margin, y + (h - lay.small_px) // 2 - 2))
+
+
+def draw_picker(p, lay: Layout) -> None:
+    m = lay.margin
+    y = text(p, "Rehearse: choose a conversation", m, m, lay.width - 2 * m, lay.title_px, weight="SemiBold")
+    y += m // 2
+    cols = 2 if lay.width >= 1000 else 1
+    col_w = (lay.width - (cols + 1) * m) // cols
+    x0 = m
+    row_y = y
+    heights = []
+    for i, sc in enumerate(p.scenarios):
+        col = i % cols
+        if col == 0 and i:
+            row_y += max(heights) + m // 2
+            heights = []
+        topics = ", ".join(sc.topics)
+        label = (
+            f"{sc.title}  (grades {sc.grades}" + (f", {sc.minutes:g} min" if sc.minutes else "") + ")\n"
+            f"{sc.summary.strip()}\nTopics: {topics}" + ("   [content note]" if sc.content_note else "")
+        )
+        if row_y > lay.footer[1] - 3 * lay.body_px:
+            break
+        h = button(
+            p,
+            pygame.Rect(x0 + col * (col_w + m), row_y, col_w, 0),
+            label,
+            ("open", sc),
+            lay.small_px,
+            number=str(i + 1) if i < 9 else None,
+            focused=p.ui.focus == i,
+        )
+        heights.append(h)
+
+
+def draw_note(p, lay: Layout) -> None:
+    sc = p.run.scenario
+    m = lay.margin
+    w = min(lay.width - 2 * m, 980)
+    x = (lay.width - w) // 2
+    y = text(p, sc.title, x, m * 2, w, lay.title_px, weight="SemiBold")
+    y = text(p, "Content note", x, y + m, w, lay.body_px, weight="SemiBold", color=p.t["accent"])
+    y = text(p, sc.content_note.strip(), x, y + 4, w, lay.body_px)
+    y = _resources_block(p, x, y + m, w, lay)
+    button(
+        p,
+        pygame.Rect(x, y + m, min(w, 420), lay.body_px * 2 + 8),
+        "Continue to the scenario  (Enter)",
+        ("continue",),
+        lay.body_px,
+        primary=True,
+    )
+    button(
+        p,
+        pygame.Rect(x + min(w, 420) + m, y + m, min(w, 300), lay.body_px * 2 + 8),
+        "Leave  (Esc)",
+        ("picker",) if len(p.scenarios) > 1 else ("quit",),
+        lay.body_px,
+    )
+
+
+def _resources_block(p, x, y, w, lay) -> int:
+    res = crisis_resources()
+    y = text(p, "Support, if you or someone you know needs it now:", x, y, w, lay.body_px, weight="SemiBold")
+    for name, how in res.resources:
+        y = text(p, f"{name}: {how}", x + lay.margin, y, w - lay.margin, lay.small_px + 1)
+    y = text(p, res.school_note, x, y + 4, w, lay.small_px + 1, color=p.t["muted"])
+    return text(p, res.educator_note, x, y + 4, w, lay.small_px + 1, color=p.t["muted"])
+
+
+def draw_resources(p, lay: Layout) -> None:
+    m = lay.margin
+    w = min(lay.width - 2 * m, 980)
+    x = (lay.width - w) // 2
+    y = text(p, "Support resources", x, m * 2, w, lay.title_px, weight="SemiBold")
+    y = _resources_block(p, x, y + m, w, lay)
+    button(
+        p, pygame.Rect(x, y + m, 360, lay.body_px * 2 + 8), "Back  (Enter)", ("continue",), lay.body_px, primary=True
+    )
+
+
+def draw_scene(p, lay: Layout) -> None:
+    run = p.run
+    view = run.view()
+    t = p.t
+    px, py, pw, ph = lay.portrait
+    pygame.draw.ellipse(p.surface, t["face_bg"], (px, py, pw, ph))
+    p.surface.blit(p.face(pw), (px, py))
+    st = run.scenario.student
+    text(
+        p, st.name + (f"  ({st.pronouns})" if st.pronouns else ""), px, py + ph + 4, pw, lay.small_px, color=t["muted"]
+    )
+    x, y, w, h = lay.panel
+    pygame.draw.rect(p.surface, t["panel"], (x, y, w, h), border_radius=12)
+    pad = lay.margin
+    ty = y + pad
+    for kind, line in view.lines:
+        if kind == "student":
+            quoted = line.strip() if line.strip()[:1] in "\"'“" else f"“{line.strip()}”"
+            ty = text(p, f"{st.name}: {quoted}", x + pad, ty, w - 2 * pad, lay.body_px, weight="SemiBold")
+        else:
+            ty = text(p, line.strip(), x + pad, ty, w - 2 * pad, lay.body_px, color=t["text"])
+        ty += lay.body_px // 2
+    if view.timeout_seconds and p.deadline:
+        import time
+
+        left = max(0, int(p.deadline - time.monotonic()))
+        text(
+            p,
+            f"This moment lasts about {left} more seconds.",
+            x + pad,
+            y + h - lay.small_px - pad,
+            w,
+            lay.small_px,
+            color=t["muted"],
+        )
+    cx, cy, cw, ch = lay.choices
+    if view.cues:
+        label = (
+            "What do you notice? Press a number or click to mark; Enter when done."
+            if p.ui.phase == "notice"
+            else "What you noticed (click to change):"
+        )
+        cy = text(
+            p,
+            label,
+            cx,
+            cy,
+            cw,
+            lay.small_px + 1,
+            color=t["accent"] if p.ui.phase == "notice" else t["muted"],
+            weight="SemiBold",
+        )
+        cols = 2 if cw > 900 else 1
+        colw = (cw - (cols - 1) * lay.margin) // cols
+        row = []
+        for i, cue in enumerate(view.cues):
+            mark = "[x] " if cue.id in p.ui.marked else "[  ] "
+            r = pygame.Rect(cx + (i % cols) * (colw + lay.margin), cy, colw, 0)
+            hh = button(
+                p,
+                r,
+                mark + cue.text,
+                ("toggle", cue.id),
+                lay.small_px + 1,
+                number=str(i + 1) if p.ui.phase == "notice" else None,
+                marked=cue.id in p.ui.marked,
+            )
+            row.append(hh)
+            if i % cols == cols - 1 or i == len(view.cues) - 1:
+                cy += max(row) + 6
+                row = []
+        cy += lay.margin // 2
+    active = p.ui.phase == "choose"
+    cy = text(
+        p,
+        "What do you do?" + ("  (a number, arrows + Enter, or click)" if active else ""),
+        cx,
+        cy,
+        cw,
+        lay.small_px + 1,
+        color=t["accent"] if active else t["muted"],
+        weight="SemiBold",
+    )
+    for i, c in enumerate(view.choices):
+        hh = button(
+            p,
+            pygame.Rect(cx, cy, cw, 0),
+            c.text,
+            ("choose", c.id),
+            lay.body_px,
+            number=str(i + 1) if active else None,
+            focused=active and p.ui.focus == i,
+        )
+        cy += hh + 8
+
+
+def draw_feedback(p, lay: Layout) -> None:
+    turn = p.ui.last_turn
+    m = lay.margin
+    w = min(lay.width - 2 * m, 1000)
+    x = (lay.width - w) // 2
+    y = text(p, "Coach", x, m * 2, w, lay.title_px, weight="SemiBold", color=p.t["accent"])
+    did = turn.choice.text if turn.choice else "You waited."
+    y = text(p, f"You: {did}", x, y + m // 2, w, lay.body_px, color=p.t["muted"])
+    y = text(p, turn.feedback.strip(), x, y + m, w, lay.body_px + 2)
+    if turn.critical:
+        y = text(
+            p,
+            "This is a critical safety error in most district protocols; the debrief explains it.",
+            x,
+            y + m,
+            w,
+            lay.body_px,
+            color=p.t["poor"],
+            weight="SemiBold",
+        )
+    button(
+        p,
+        pygame.Rect(x, y + m * 2, 360, lay.body_px * 2 + 8),
+        "Continue  (Enter)",
+        ("continue",),
+        lay.body_px,
+        primary=True,
+    )
+
+
+def draw_reflect(p, lay: Layout) -> None:
+    scene = p.run.view().scene
+    m = lay.margin
+    w = min(lay.width - 2 * m, 1000)
+    x = (lay.width - w) // 2
+    y = text(p, "Reflect", x, m * 2, w, lay.title_px, weight="SemiBold", color=p.t["accent"])
+    y = text(p, scene.reflect.strip(), x, y + m // 2, w, lay.body_px + 2)
+    box = pygame.Rect(x, y + m, w, lay.body_px * 6)
+    pygame.draw.rect(p.surface, p.t["panel"], box, border_radius=8)
+    pygame.draw.rect(p.surface, p.t["focus"], box, width=2, border_radius=8)
+    text(p, (p.ui.reflection or "") + "|", x + 10, box.y + 10, w - 20, lay.body_px)
+    text(
+        p,
+        "Type a sentence or two (saved, never scored). Enter to continue; Esc to skip.",
+        x,
+        box.bottom + 8,
+        w,
+        lay.small_px,
+        color=p.t["muted"],
+    )
+
+
+def draw_debrief(p, lay: Layout) -> None:
+    from scoring.feedback import build_debrief, mood_series
+
+    run = p.run
+    db = build_debrief(run)
+    t = p.t
+    m = lay.margin
+    w = lay.width - 2 * m
+    x = m
+    y = m - p.ui.debrief_scroll
+    if db.ending:
+        color = t[db.ending.outcome] if db.ending.outcome in t else t["text"]
+        y = text(p, f"{db.ending.title}", x, y, w, lay.title_px, weight="SemiBold", color=color)
+        y = text(p, f"Ending: {db.ending.outcome}. {db.ending.debrief or ''}", x, y, w, lay.body_px)
+    if db.critical:
+        y = text(
+            p,
+            "Needs another run: this run took a critical safety step that district protocols rule out. "
+            "The notes below explain it.",
+            x,
+            y + 6,
+            w,
+            lay.body_px,
+            color=t["poor"],
+            weight="SemiBold",
+        )
+    # per-dimension bars (percent of the reachable range), labelled in words and numbers
+    y += m // 2
+    bar_w = min(420, w // 3)
+    left_w = w - bar_w - m
+    chart_h = 0
+    by = y
+    for r in db.dimensions:
+        d = r.score
+        label = f"{r.title}: {d.raw:+d} of {d.min:+d}..{d.max:+d}  ({d.percent:.0f}%)"
+        p.surface.blit(p.font(lay.small_px + 1).render(label, True, t["text"]), (x, by))
+        bar = pygame.Rect(x + int(left_w * 0.45), by + 2, int(left_w * 0.5), lay.small_px)
+        pygame.draw.rect(p.surface, t["bar_bg"], bar, border_radius=4)
+        filled = bar.copy()
+        filled.w = int(bar.w * (d.percent or 0) / 100)
+        pygame.draw.rect(p.surface, t["accent"], filled, border_radius=4)
+        by += lay.small_px + 10
+    # mood timeline
+    names, series = mood_series(run)
+    chart = pygame.Rect(x + left_w + m, y, bar_w, max(170, by - y))
+    pygame.draw.rect(p.surface, t["panel"], chart, border_radius=8)
+    cap = p.font(lay.small_px - 1).render("Mood over the run (start, then after each turn)", True, t["muted"])
+    p.surface.blit(cap, (chart.x + 10, chart.bottom - lay.small_px - 4))
+    chart = pygame.Rect(chart.x, chart.y + lay.small_px + 8, chart.w, chart.h - 2 * lay.small_px - 14)
+    styles = {"stress": (t["poor"], 0), "trust": (t["good"], 1), "openness": (t["accent"], 2)}
+    for name in names:
+        if name not in styles or len(series) < 2:
+            continue
+        color, dash = styles[name]
+        j = names.index(name)
+        pts = [
+            (chart.x + 10 + i * (chart.w - 20) / (len(series) - 1), chart.bottom - 10 - v * (chart.h - 30))
+            for i, v in enumerate(series[:, j])
+        ]
+        pygame.draw.lines(p.surface, color, False, pts, 3)
+        for pt in pts:  # markers differ per line, so colour is not the only cue
+            if dash == 0:
+                pygame.draw.circle(p.surface, color, pt, 4)
+            elif dash == 1:
+                pygame.draw.rect(p.surface, color, (pt[0] - 4, pt[1] - 4, 8, 8))
+            else:
+                pygame.draw.polygon(
+                    p.surface, color, [(pt[0], pt[1] - 5), (pt[0] - 5, pt[1] + 4), (pt[0] + 5, pt[1] + 4)]
+                )
+        p.surface.blit(
+            p.font(lay.small_px).render(f"{name} ({'●■▲'[dash]})", True, color),
+            (chart.x + 10 + (chart.w // 3) * dash, chart.y - lay.small_px - 4),
+        )
+    chart_h = chart.h
+    y = max(by, y + chart_h) + m // 2
+    if db.turning_points:
+        y = text(p, "Turning points", x, y, w, lay.body_px, weight="SemiBold")
+        for tp in db.turning_points:
+            y = text(p, f"Turn {tp.turn}: {tp.text}", x + m, y, w - m, lay.small_px + 1)
+            if tp.feedback:
+                y = text(p, tp.feedback.strip(), x + 2 * m, y, w - 2 * m, lay.small_px + 1, color=t["muted"])
+            if tp.better is not None:
+                y = text(
+                    p,
+                    f"Another choice here: {tp.better.text.strip()}",
+                    x + 2 * m,
+                    y,
+                    w - 2 * m,
+                    lay.small_px + 1,
+                    color=t["accent"],
+                )
+            y += 4
+    if db.misses or db.false_alarms:
+        y = text(p, "Cues", x, y + 6, w, lay.body_px, weight="SemiBold")
+        for c in db.misses:
+            y = text(p, f"Missed: {c.text} {c.note}", x + m, y, w - m, lay.small_px + 1)
+        for c in db.false_alarms:
+            y = text(p, f"False alarm: {c.text} {c.note}", x + m, y, w - m, lay.small_px + 1)
+    if db.reflections:
+        y = text(p, "Your reflections", x, y + 6, w, lay.body_px, weight="SemiBold")
+        for r in db.reflections:
+            y = text(p, f"{r.prompt} {r.text}", x + m, y, w - m, lay.small_px + 1)
+    if db.discussion:
+        y = text(p, "To discuss", x, y + 6, w, lay.body_px, weight="SemiBold")
+        for q in db.discussion:
+            y = text(p, f"• {q}", x + m, y, w - m, lay.small_px + 1)
+    if p.previous_run is not None:
+        from scoring.compare import compare_logs
+
+        c = compare_logs(p.previous_run.log(), run.log())
+        y = text(p, "Compared with the run you rewound", x, y + 6, w, lay.body_px, weight="SemiBold")
+        changes = [f"{name.replace('_', ' ')} {r['change']:+d}" for name, r in c.dimensions.items() if r["change"]]
+        y = text(
+            p,
+            f"Ending: {c.endings[0]} -> {c.endings[1]}.  "
+            + ("Scores: " + ", ".join(changes) if changes else "Scores unchanged."),
+            x + m,
+            y,
+            w - m,
+            lay.small_px + 1,
+        )
+    y += m
+    y = text(
+        p,
+        "Go back to a decision and try another choice (your run is kept):",
+        x,
+        y,
+        w,
+        lay.small_px + 1,
+        color=t["muted"],
+    )
+    bx = x
+    for i, turn in enumerate(run.turns):
+        r = pygame.Rect(bx, y, 150, lay.small_px * 2 + 6)
+        button(p, r, f"Decision {i + 1}", ("rewind", i), lay.small_px)
+        bx += 160
+        if bx > x + w - 160:
+            bx, y = x, y + lay.small_px * 2 + 14
+    y += lay.small_px * 2 + 20
+    button(p, pygame.Rect(x, y, 260, lay.body_px * 2 + 6), "Play again  (P)", ("replay",), lay.body_px, primary=True)
+    if len(p.scenarios) > 1:
+        button(
+            p, pygame.Rect(x + 280, y, 300, lay.body_px * 2 + 6), "Back to scenarios  (Esc)", ("picker",), lay.body_px
+        )

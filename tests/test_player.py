@@ -1,0 +1,150 @@
+"""The graphical player, headless (SDL_VIDEODRIVER=dummy): what it draws and how it responds."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+pygame = pytest.importorskip("pygame")
+
+from conftest import DATA, SCENARIOS, run_cli  # noqa: E402
+from simulator.loader import load_file  # noqa: E402
+
+PHONE = SCENARIOS / "phone-standoff.yaml"
+
+
+@pytest.fixture
+def player():
+    from simulator.player.app import Player
+
+    p = Player([load_file(PHONE), load_file(SCENARIOS / "the-sketchbook.yaml")], seed=7, size=(1280, 800))
+    yield p
+    pygame.quit()
+
+
+def texts_drawn(p) -> str:
+    """Every string the screens render, captured by wrapping the font renderer."""
+    seen = []
+    orig = p.font
+
+    def font(px, weight="Regular"):
+        f = orig(px, weight)
+
+        class Spy:
+            def __getattr__(self, name):
+                return getattr(f, name)
+
+            def render(self, s, *a):
+                seen.append(s)
+                return f.render(s, *a)
+
+        return Spy()
+
+    p.font = font
+    p.draw()
+    p.font = orig
+    return " ".join(" ".join(seen).split())
+
+
+def test_picker_lists_the_scenarios(player):
+    drawn = texts_drawn(player)
+    assert "The Phone" in drawn and "The Sketchbook" in drawn and "[content note]" in drawn
+
+
+def test_conversation_shows_line_cues_and_choices(player):
+    player.act(("open", load_file(PHONE)))
+    assert player.ui.screen == "scene" and player.ui.phase == "notice"
+    drawn = texts_drawn(player)
+    assert "Jaw clenched, eyes fixed on the screen." in drawn
+    assert "Walk over, crouch beside the desk" in drawn and "Phone on my desk" in drawn
+    player.act(("toggle", "jaw"))
+    player.act(("continue",))
+    player.act(("choose", "crouch"))
+    assert player.ui.screen == "feedback"  # coach mode
+    assert "Lowering your voice" in texts_drawn(player)
+    player.act(("continue",))
+    assert player.ui.screen == "debrief" and player.run.ending.id == "repaired"
+    drawn = texts_drawn(player)
+    assert "A limit kept, trust intact" in drawn and "My mom" not in drawn
+    assert player.run.hits[0].id == "jaw"
+
+
+def test_keys_mark_cues_and_choose(player):
+    player.act(("open", load_file(PHONE)))
+    player.draw()
+
+    def key(k):
+        player.handle(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
+        player.draw()
+
+    key(pygame.K_2)  # mark the second cue
+    assert player.ui.marked == {"hoodie"}
+    key(pygame.K_RETURN)  # done noticing
+    key(pygame.K_DOWN)
+    key(pygame.K_RETURN)  # the focused choice: 2
+    assert player.run.turns[0].choice.id == "public" and player.run.turns[0].noticed == ("hoodie",)
+
+
+def test_portrait_changes_with_stress(player):
+    from simulator.portrait import face_for
+
+    look = {"skin": 4, "hair": "short-curly", "top": "hoodie"}
+    calm = face_for(look, {"stress": 0.1, "trust": 0.8, "openness": 0.8})
+    tense = face_for(look, {"stress": 0.9, "trust": 0.2, "openness": 0.1})
+    assert calm != tense
+    player.act(("open", load_file(PHONE)))
+    a = pygame.image.tobytes(player.face(200), "RGBA")
+    player.run.choose("public")  # stress up, trust down
+    b = pygame.image.tobytes(player.face(200), "RGBA")
+    assert a != b
+
+
+def test_rewind_keeps_the_original_and_compares(player):
+    player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
+    player.act(("choose", "public"))
+    player.act(("continue",))
+    player.act(("choose", "1"))
+    player.ui.reflection = ""
+    player.act(("reflect_done",))
+    player.act(("continue",)) if player.ui.screen == "feedback" else None
+    first = player.run
+    player.act(("rewind", 0))
+    assert player.previous_run is first and len(first.turns) == 2 and player.run.turns == []
+    player.act(("continue",))
+    player.act(("choose", "crouch"))
+    player.act(("continue",))
+    assert "Compared with the run you rewound" in texts_drawn(player)
+
+
+def test_text_scale_and_contrast_change_the_layout(player):
+    from simulator.player.layout import layout
+
+    assert layout(1280, 800, 1.3).body_px > layout(1280, 800, 1.0).body_px
+    assert layout(800, 600).portrait[2] < layout(1600, 1000).portrait[2]
+    player.act(("contrast",))
+    player.draw()
+    assert player.surface.get_at((5, 5))[:3] == (0, 0, 0)
+
+
+def test_screenshots_of_every_screen(tmp_path):
+    code, out, err = run_cli(["play", str(SCENARIOS / "the-sketchbook.yaml"), "--seed", "7", "--script",
+                              str(DATA / "golden" / "the-sketchbook-best-7.script.yaml"), "--screenshots", str(tmp_path)])
+    assert code == 0, err
+    shots = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert shots[0] == "01-content-note.png" and any("coach" in s for s in shots) and any("debrief" in s for s in shots)
+    img = pygame.image.load(str(tmp_path / shots[1]))
+    assert img.get_size() == (1280, 800)
+    colors = {img.get_at((x, y))[:3] for x in range(0, 1280, 40) for y in range(0, 800, 40)}
+    assert len(colors) > 5  # not blank
+
+
+def test_no_display_falls_back_to_text(monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, out, _ = run_cli([], stdin="q\n")
+    assert code == 0 and "(No display found: starting the text player.)" in out
