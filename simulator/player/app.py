@@ -22,6 +22,7 @@ from simulator.portrait import face_for, render_png
 from simulator.resources import crisis_resources
 from simulator.run import Run
 
+IDLE_SLEEP = 0.025  # seconds between looks at the event queue while nothing happens
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 FONTS = ASSETS / "fonts"
 
@@ -330,24 +331,33 @@ class Player:
     # --- the loop -------------------------------------------------------------------------------
 
     def loop(self) -> None:
-        """Block on input; wake only for input or the next timer deadline. Idle CPU is about 0."""
+        """Wait for input and redraw only on change; idle CPU stays near 0.
+
+        pygame-ce's event.wait polls every millisecond (pygame-ce issue #1541), which costs a few
+        percent of a core while nothing happens; so the loop drains the queue and then sleeps
+        IDLE_SLEEP between looks (input feels instant at 25 ms) or until the next timer deadline."""
         while not self.quit:
             if self.dirty:
                 self.draw()
                 pygame.display.flip()
                 self.dirty = False
-            timeout = 0
-            if self.deadline is not None:
-                timeout = max(1, int((self.deadline - time.monotonic()) * 1000))
-                timeout = min(timeout, 1000)  # the gentle countdown updates once a second
-            event = pygame.event.wait(timeout) if timeout else pygame.event.wait()
-            if event.type == pygame.NOEVENT:
-                if self.deadline is not None and time.monotonic() >= self.deadline and self.ui.screen == "scene":
-                    self.act(("wait",))
-                else:
-                    self.dirty = self.deadline is not None
+            events = pygame.event.get()
+            for event in events:
+                self.handle(event)
+                if self.quit:
+                    return
+            now = time.monotonic()
+            if self.deadline is not None and now >= self.deadline and self.ui.screen == "scene":
+                self.act(("wait",))
                 continue
-            self.handle(event)
+            if self.deadline is not None and int(now) != getattr(self, "_last_second", None):
+                self._last_second = int(now)  # the gentle countdown redraws once a second
+                self.dirty = True
+            if not events and not self.dirty:
+                sleep = IDLE_SLEEP
+                if self.deadline is not None:
+                    sleep = min(sleep, max(0.0, self.deadline - now))
+                time.sleep(sleep)
 
     # --- drawing ----------------------------------------------------------------------------------
 

@@ -28,10 +28,19 @@ def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
 
 
 def text(p, s: str, x: int, y: int, width: int, px: int, color=None, weight="Regular", gap=1.35) -> int:
-    """Draw wrapped text; return the y below it."""
-    font = p.font(px, weight)
-    for line in wrap(s, font, width):
-        p.surface.blit(font.render(line, True, color or p.t["text"]), (x, y))
+    """Draw wrapped text; return the y below it. Wrapped, rendered lines are cached per text and style."""
+    color = color or p.t["text"]
+    cache = p.__dict__.setdefault("_text_cache", {})
+    key = (s, width, px, weight, color, p.scale)
+    lines = cache.get(key)
+    if lines is None:
+        font = p.font(px, weight)
+        lines = [font.render(line, True, color) for line in wrap(s, font, width)]
+        if len(cache) > 2000:
+            cache.clear()
+        cache[key] = lines
+    for surf in lines:
+        p.surface.blit(surf, (x, y))
         y += int(px * gap)
     return y
 
@@ -320,7 +329,10 @@ def draw_debrief(p, lay: Layout) -> None:
     from scoring.feedback import build_debrief, mood_series
 
     run = p.run
-    db = build_debrief(run)
+    key = (id(run), len(run.turns))
+    if getattr(p, "_debrief_key", None) != key:  # the debrief needs the run's search: build it once
+        p._debrief_key, p._debrief = key, (build_debrief(run), mood_series(run))
+    db, (names, series) = p._debrief
     t = p.t
     m = lay.margin
     w = lay.width - 2 * m
@@ -359,7 +371,6 @@ def draw_debrief(p, lay: Layout) -> None:
         pygame.draw.rect(p.surface, t["accent"], filled, border_radius=4)
         by += lay.small_px + 10
     # mood timeline
-    names, series = mood_series(run)
     chart = pygame.Rect(x + left_w + m, y, bar_w, max(170, by - y))
     pygame.draw.rect(p.surface, t["panel"], chart, border_radius=8)
     cap = p.font(lay.small_px - 1).render("Mood over the run (start, then after each turn)", True, t["muted"])
