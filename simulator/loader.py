@@ -19,7 +19,6 @@ from types import MappingProxyType
 from simulator import yamlnodes as yn
 from simulator.errors import ScenarioError, did_you_mean
 from simulator.guards import RESERVED, Guard, GuardSyntaxError, parse_guard
-from simulator.portrait import EXPRESSIONS, check_portrait
 from simulator.model import (
     OUTCOMES,
     SENSITIVE_TOPICS,
@@ -36,6 +35,7 @@ from simulator.model import (
     Student,
     Timeout,
 )
+from simulator.portrait import EXPRESSIONS, check_portrait
 
 FORMATS = ("rehearse/1",)
 SCENARIO_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # format: Top-level keys, `id`

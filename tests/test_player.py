@@ -11,6 +11,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 pygame = pytest.importorskip("pygame")
 
 from conftest import DATA, SCENARIOS, run_cli  # noqa: E402
+
 from simulator.loader import load_file  # noqa: E402
 
 PHONE = SCENARIOS / "phone-standoff.yaml"
@@ -131,8 +132,18 @@ def test_text_scale_and_contrast_change_the_layout(player):
 
 
 def test_screenshots_of_every_screen(tmp_path):
-    code, out, err = run_cli(["play", str(SCENARIOS / "the-sketchbook.yaml"), "--seed", "7", "--script",
-                              str(DATA / "golden" / "the-sketchbook-best-7.script.yaml"), "--screenshots", str(tmp_path)])
+    code, out, err = run_cli(
+        [
+            "play",
+            str(SCENARIOS / "the-sketchbook.yaml"),
+            "--seed",
+            "7",
+            "--script",
+            str(DATA / "golden" / "the-sketchbook-best-7.script.yaml"),
+            "--screenshots",
+            str(tmp_path),
+        ]
+    )
     assert code == 0, err
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     assert shots[0] == "01-content-note.png" and any("coach" in s for s in shots) and any("debrief" in s for s in shots)

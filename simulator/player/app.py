@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pygame
 
-from simulator.player.layout import Layout, layout
+from simulator.player.layout import layout
 from simulator.portrait import face_for, render_png
-from simulator.resources import crisis_resources
 from simulator.run import Run
 
 IDLE_SLEEP = 0.025  # seconds between looks at the event queue while nothing happens

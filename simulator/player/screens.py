@@ -459,7 +459,7 @@ def draw_debrief(p, lay: Layout) -> None:
         color=t["muted"],
     )
     bx = x
-    for i, turn in enumerate(run.turns):
+    for i in range(len(run.turns)):
         r = pygame.Rect(bx, y, 150, lay.small_px * 2 + 6)
         button(p, r, f"Decision {i + 1}", ("rewind", i), lay.small_px)
         bx += 160
