@@ -370,24 +370,10 @@ def _asker(stdin: TextIO | None, out: TextIO):
     return ask
 
 
-def data_dir() -> Path:
-    """Where runs are kept: $REHEARSE_DATA, else the platform's user data folder."""
-    if os.environ.get("REHEARSE_DATA"):
-        return Path(os.environ["REHEARSE_DATA"])
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home())) / "Rehearse"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "Rehearse"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "rehearse"
-
-
 def _autosave_path(scenario_id: str, seed: int) -> str:
-    """A new file for an interactive run, so a closed terminal or a crash loses nothing."""
-    import time
+    from simulator.store import autosave_path
 
-    folder = data_dir() / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(folder / f"{scenario_id}-{time.strftime('%Y%m%d-%H%M%S')}-{seed}.json")
+    return autosave_path(scenario_id, seed)
 
 
 def _attach_log(run, path: str | None) -> str | None:

@@ -19,7 +19,6 @@ import pygame
 
 from simulator.player.layout import layout
 from simulator.portrait import face_for, render_png
-from simulator.run import Run
 
 IDLE_SLEEP = 0.025  # seconds between looks at the event queue while nothing happens
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
@@ -78,7 +77,8 @@ class UI:
     reflection: str = ""
     pending: tuple | None = None  # (choice or None for wait) waiting for the reflection
     last_turn: object = None
-    picker_filter: str | None = None
+    topic: str | None = None  # picker filter
+    band: str | None = None  # picker filter
     debrief_scroll: int = 0
     previous: str = "scene"  # where the resources overlay returns to
 
@@ -102,11 +102,15 @@ class Player:
         self.surface = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Rehearse")
         self.scenarios = list(scenarios)
+        from simulator.store import best_results
+
+        self.best = best_results()
         self.mode, self.seed, self.timed = mode, seed, timed
         self.scale = 1.0
         self.theme_name = "calm"
-        self.run: Run | None = None
-        self.previous_run: Run | None = None  # the run a rewind started from, for comparing
+        self.run = None  # the Run being played (simulator.run, imported when the first run starts)
+        self.scenario = None
+        self.previous_run = None  # the run a rewind started from, for comparing
         self.ui = UI()
         self.hits: list[Hit] = []
         self._fonts: dict = {}
@@ -144,11 +148,23 @@ class Player:
     # --- state changes ------------------------------------------------------------------------
 
     def open(self, scenario) -> None:
+        """Show the content note first where there is one; the run starts when the teacher goes on."""
         self.previous_run = None
-        self.run = Run(scenario, seed=self.seed, mode=self.mode, timed=self.timed)
+        self.scenario = scenario
+        self.run = None
+        if scenario.content_note:
+            self.ui = UI(screen="note")
+            self.dirty = True
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        from simulator.run import Run
+
+        self.run = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed)
         if self.on_save:
             self.on_save(self.run)
-        self.ui = UI(screen="note" if scenario.content_note else "scene")
+        self.ui = UI(screen="scene")
         self._enter_scene()
 
     def _enter_scene(self) -> None:
@@ -175,8 +191,7 @@ class Player:
             self.open(action[1])
         elif kind == "continue":
             if ui.screen == "note":
-                ui.screen = "scene"
-                self._enter_scene()
+                self._start()
             elif ui.screen == "feedback":
                 ui.screen = "debrief" if run.ended else "scene"
                 self._enter_scene()
@@ -184,7 +199,7 @@ class Player:
                 ui.phase = "choose"
                 ui.focus = 0
             elif ui.screen == "resources":
-                ui.screen = ui.previous
+                self.act(("resources",))
         elif kind == "toggle":
             cue = action[1]
             ui.marked.symmetric_difference_update({cue})
@@ -201,8 +216,14 @@ class Player:
         elif kind == "resources":
             if ui.screen != "resources":
                 ui.previous, ui.screen = ui.screen, "resources"
+                if self.deadline is not None:  # the run waits while the teacher looks after themself
+                    self._paused_left = self.deadline - time.monotonic()
+                    self.deadline = None
             else:
                 ui.screen = ui.previous
+                if getattr(self, "_paused_left", None) is not None:
+                    self.deadline = time.monotonic() + self._paused_left
+                    self._paused_left = None
         elif kind == "rewind":
             self.previous_run = run
             self.run = run.rewind(action[1])
@@ -211,10 +232,22 @@ class Player:
             self.ui = UI(screen="scene")
             self._enter_scene()
         elif kind == "replay":
-            self.open(run.scenario)
+            self.open(self.scenario)
         elif kind == "picker":
-            self.run = None
+            self.run = self.scenario = None
             self.ui = UI(screen="picker")
+        elif kind == "filter":
+            field_, value = action[1], action[2]
+            setattr(ui, field_, None if getattr(ui, field_) == value else value)
+            ui.focus = 0
+        elif kind == "back":
+            if run and run.turns and not run.ended:
+                self.previous_run = run
+                self.run = run.rewind(len(run.turns) - 1)
+                if self.on_save:
+                    self.on_save(self.run)
+                self.ui = UI(screen="scene")
+                self._enter_scene()
         elif kind == "focus":
             ui.focus = action[1]
         elif kind == "contrast":
@@ -318,6 +351,8 @@ class Player:
                 return self.act(("continue",))
             if group:
                 return self.act(group[min(ui.focus, len(group) - 1)])
+        if ui.screen == "scene" and k == pygame.K_b:
+            return self.act(("back",))
         if ui.screen == "debrief":
             if k == pygame.K_p:
                 return self.act(("replay",))

@@ -67,7 +67,7 @@ def play_script_with_screenshots(
             if player.ui.screen == "feedback":
                 shot("coach")
                 player.act(("continue",))
-        if player.run.ended:
+        if player.run is not None and player.run.ended:
             player.ui.screen = "debrief"
             shot("debrief")
             player.act(("resources",))

@@ -92,47 +92,81 @@ def draw_footer(p, lay: Layout) -> None:
     pygame.draw.rect(p.surface, p.t["panel"], (x, y, w, h))
     pygame.draw.line(p.surface, p.t["bar_bg"], (x, y), (x + w, y), 1)
     msg = "F1 support resources  ·  Esc leave (nothing counts against you)  ·  Ctrl +/- text size  ·  F2 high contrast"
-    if p.run and p.run.scenario.sensitive:
+    if p.scenario is not None and p.scenario.sensitive:
         msg = "Need support now? Call or text 988 (US).  ·  " + msg
     font = p.font(lay.small_px)
     p.surface.blit(font.render(msg, True, p.t["muted"]), (lay.margin, y + (h - lay.small_px) // 2 - 2))
 
 
 def draw_picker(p, lay: Layout) -> None:
+    from simulator.model import TOPICS
+
     m = lay.margin
+    ui = p.ui
     y = text(p, "Rehearse: choose a conversation", m, m, lay.width - 2 * m, lay.title_px, weight="SemiBold")
-    y += m // 2
+    # filter chips: topic and grade band (click to filter, click again to clear)
+    x = m
+    chip_h = lay.small_px * 2
+    for field_, values in (("band", ("K-2", "3-5", "6-8", "9-12")), ("topic", TOPICS)):
+        for v in values:
+            label = f"grades {v}" if field_ == "band" else v
+            w = p.font(lay.small_px).size(label)[0] + 24
+            if x + w > lay.width - m:
+                x, y = m, y + chip_h + 6
+            on = getattr(ui, field_) == v
+            r = pygame.Rect(x, y + 4, w, chip_h)
+            button(p, r, label, ("filter", field_, v), lay.small_px, marked=on)
+            x += w + 8
+        x += 16
+    y += chip_h + 16
+    shown = [
+        sc
+        for sc in p.scenarios
+        if (ui.topic is None or ui.topic in sc.topics) and (ui.band is None or sc.grades == ui.band)
+    ]
+    if not shown:
+        text(
+            p,
+            "No scenario matches these filters; click a highlighted filter to clear it.",
+            m,
+            y,
+            lay.width - 2 * m,
+            lay.body_px,
+            color=p.t["muted"],
+        )
+        return
     cols = 2 if lay.width >= 1000 else 1
     col_w = (lay.width - (cols + 1) * m) // cols
-    x0 = m
     row_y = y
-    heights = []
-    for i, sc in enumerate(p.scenarios):
+    heights: list[int] = []
+    for i, sc in enumerate(shown):
         col = i % cols
         if col == 0 and i:
             row_y += max(heights) + m // 2
             heights = []
-        topics = ", ".join(sc.topics)
-        label = (
-            f"{sc.title}  (grades {sc.grades}" + (f", {sc.minutes:g} min" if sc.minutes else "") + ")\n"
-            f"{sc.summary.strip()}\nTopics: {topics}" + ("   [content note]" if sc.content_note else "")
-        )
         if row_y > lay.footer[1] - 3 * lay.body_px:
             break
+        best = p.best.get(sc.id)
+        label = (
+            f"{sc.title}  (grades {sc.grades}" + (f", {sc.minutes:g} min" if sc.minutes else "") + ")\n"
+            f"{sc.summary.strip()}\nTopics: {', '.join(sc.topics)}"
+            + ("   [content note]" if sc.content_note else "")
+            + (f"   Your best so far: {best:.0f}%" if best is not None else "")
+        )
         h = button(
             p,
-            pygame.Rect(x0 + col * (col_w + m), row_y, col_w, 0),
+            pygame.Rect(m + col * (col_w + m), row_y, col_w, 0),
             label,
             ("open", sc),
             lay.small_px,
             number=str(i + 1) if i < 9 else None,
-            focused=p.ui.focus == i,
+            focused=ui.focus == i,
         )
         heights.append(h)
 
 
 def draw_note(p, lay: Layout) -> None:
-    sc = p.run.scenario
+    sc = p.scenario
     m = lay.margin
     w = min(lay.width - 2 * m, 980)
     x = (lay.width - w) // 2
