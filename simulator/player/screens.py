@@ -246,6 +246,31 @@ def draw_scene(p, lay: Layout) -> None:
             lay.small_px,
             color=t["muted"],
         )
+    _fit_decision(p, lay, view)
+
+
+def _fit_decision(p, lay: Layout, view) -> None:
+    """Draw the cues and choices at the largest text size (down from the layout's) that keeps every
+    choice above the footer, so a small window or a large text scale never hides a choice."""
+    limit = lay.footer[1] - 6
+    scratch = p.__dict__.get("_scratch")
+    if scratch is None or scratch.get_size() != p.surface.get_size():
+        scratch = p._scratch = pygame.Surface(p.surface.get_size())
+    for shrink in range(0, 10):
+        px, small = max(11, lay.body_px - shrink * 2), max(11, lay.small_px + 1 - shrink * 2)
+        real, hits = p.surface, list(p.hits)
+        p.surface = scratch
+        try:
+            bottom = _draw_decision(p, lay, view, px, small)
+        finally:
+            p.surface, p.hits = real, hits
+        if bottom <= limit or px == 11:
+            break
+    _draw_decision(p, lay, view, px, small)
+
+
+def _draw_decision(p, lay: Layout, view, px: int, small: int) -> int:
+    t = p.t
     cx, cy, cw, ch = lay.choices
     if view.cues:
         label = (
@@ -259,7 +284,7 @@ def draw_scene(p, lay: Layout) -> None:
             cx,
             cy,
             cw,
-            lay.small_px + 1,
+            small,
             color=t["accent"] if p.ui.phase == "notice" else t["muted"],
             weight="SemiBold",
         )
@@ -274,7 +299,7 @@ def draw_scene(p, lay: Layout) -> None:
                 r,
                 mark + cue.text,
                 ("toggle", cue.id),
-                lay.small_px + 1,
+                small,
                 number=str(i + 1) if p.ui.phase == "notice" else None,
                 marked=cue.id in p.ui.marked,
             )
@@ -290,7 +315,7 @@ def draw_scene(p, lay: Layout) -> None:
         cx,
         cy,
         cw,
-        lay.small_px + 1,
+        small,
         color=t["accent"] if active else t["muted"],
         weight="SemiBold",
     )
@@ -300,11 +325,12 @@ def draw_scene(p, lay: Layout) -> None:
             pygame.Rect(cx, cy, cw, 0),
             c.text,
             ("choose", c.id),
-            lay.body_px,
+            px,
             number=str(i + 1) if active else None,
             focused=active and p.ui.focus == i,
         )
         cy += hh + 8
+    return cy
 
 
 def draw_feedback(p, lay: Layout) -> None:
