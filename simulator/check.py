@@ -13,6 +13,7 @@ May import: loader, engine, model, errors, numpy, the standard library."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,18 +67,59 @@ def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, str | None]
             yield str(path), "no such file or folder"
 
 
-def check_file(path: str) -> FileReport:
-    """Load one file and run every check on it."""
+def check_file(path: str, *, lint: bool = True) -> FileReport:
+    """Load one file and run every check on it (with `lint`, the authoring warnings too)."""
     scenario, diags = read_file(path)
     report = FileReport(path, scenario, list(diags))
     if scenario is not None:
-        report.diagnostics.extend(explore_checks(scenario))
+        walk = Walk()
+        report.diagnostics.extend(explore_checks(scenario, walk=walk))
+        if lint:
+            from simulator.lint import lint_scenario
+
+            report.diagnostics.extend(lint_scenario(scenario, walk))
+        report.diagnostics = silence(report.diagnostics, path)
         report.diagnostics.sort(key=ScenarioError.sort_key)
     return report
 
 
-def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[ScenarioError]:
-    """Problems only a walk through the reachable states can find."""
+IGNORE = re.compile(r"#\s*rehearse:\s*ignore\[([a-z0-9, -]+)\]")
+
+
+def silence(diags: list[ScenarioError], path: str) -> list[ScenarioError]:
+    """Drop warnings whose line carries `# rehearse: ignore[code]` (several codes: comma-separated)."""
+    if not any(d.severity == "warning" for d in diags):
+        return diags
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return diags
+    out = []
+    for d in diags:
+        if d.severity == "warning" and 1 <= d.line <= len(lines):
+            m = IGNORE.search(lines[d.line - 1])
+            if m and d.code in {c.strip() for c in m.group(1).split(",")}:
+                continue
+        out.append(d)
+    return out
+
+
+@dataclass
+class Walk:
+    """What the walk through reachable states saw, for the lint (simulator/lint.py)."""
+
+    complete: bool = True
+    scenes: set = field(default_factory=set)  # scene ids shown (entered or passed through)
+    offered: set = field(default_factory=set)  # (scene, choice id) offered in some reachable state
+    guards: dict = field(default_factory=dict)  # (scene, choice id) -> outcomes seen {True, False}
+    edges: dict = field(default_factory=dict)  # state key -> child state keys
+    scene_of: dict = field(default_factory=dict)  # state key -> scene id
+    endings: set = field(default_factory=set)  # state keys at an ending
+
+
+def explore_checks(scenario: Scenario, max_states: int = MAX_STATES, walk: Walk | None = None) -> list[ScenarioError]:
+    """Problems only a walk through the reachable states can find; fills `walk` if given."""
+    walk = walk if walk is not None else Walk()
     engine = Engine(scenario)
     file = scenario.path
     out: dict[tuple, ScenarioError] = {}
@@ -94,26 +136,37 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
         (0,) * len(engine.dims),
     )
     try:
-        first, _ = engine.route(s0)
+        first, passed = engine.route(s0)
     except EngineError as e:
         sc = scenario.scenes[e.scene or scenario.start]
+        walk.complete = False
         return [
             ScenarioError(file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop")
         ]
+    walk.scenes.update(passed)
     seen: set[tuple] = {engine.key(first)}
     on_path: set[tuple] = set()
-    # iterative depth-first search: (state, moves left to try)
-    stack: list[tuple[State, list]] = []
+    stack: list[tuple[State, tuple, list]] = []  # iterative depth-first search: (state, key, moves left)
 
     def push(s: State) -> None:
+        key = engine.key(s)
         scene = engine.scene(s)
+        walk.scenes.add(s.scene)
+        walk.scene_of[key] = s.scene
+        walk.edges.setdefault(key, [])
         if scene.ending is not None:
+            walk.endings.add(key)
             return
-        moves = engine.offered_effects(s)
-        if not engine.offered(s):
-            k = ("stuck", s.scene)
-            if k not in out:
-                out[k] = ScenarioError(
+        offered = engine.offered(s)
+        for c in offered:
+            walk.offered.add((s.scene, c.id))
+        for c, _comp, g in engine._choices.get(s.scene, ()):
+            if g is not None:
+                walk.guards.setdefault((s.scene, c.id), set()).add(bool(g(s)))
+        if not offered:
+            out.setdefault(
+                ("stuck", s.scene),
+                ScenarioError(
                     file,
                     scene.at.line,
                     scene.at.col,
@@ -121,20 +174,21 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
                     f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
                     "give one choice no 'if' and no 'once', or loosen a guard",
                     "no-choice-offered",
-                )
-        on_path.add(engine.key(s))
-        stack.append((s, moves))
+                ),
+            )
+        on_path.add(key)
+        stack.append((s, key, engine.offered_effects(s)))
 
     push(first)
     while stack:
-        s, moves = stack[-1]
+        s, skey, moves = stack[-1]
         if not moves:
-            on_path.discard(engine.key(s))
+            on_path.discard(skey)
             stack.pop()
             continue
         comp = moves.pop()
         try:
-            child, _ = engine.apply_turn(s, comp)
+            child, passed = engine.apply_turn(s, comp)
         except EngineError as e:
             sc = scenario.scenes[e.scene or s.scene]
             out.setdefault(
@@ -144,7 +198,9 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
                 ),
             )
             continue
+        walk.scenes.update(passed)
         key = engine.key(child)
+        walk.edges[skey].append(key)
         if key in on_path:
             at = comp.effect.at
             label = f"choice '{comp.effect.id}'" if hasattr(comp.effect, "id") else "the timeout"
@@ -165,6 +221,7 @@ def explore_checks(scenario: Scenario, max_states: int = MAX_STATES) -> list[Sce
         if key in seen:
             continue
         if len(seen) >= max_states:
+            walk.complete = False
             out.setdefault(
                 ("incomplete",),
                 ScenarioError(

@@ -169,13 +169,23 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from simulator.errors import ScenarioError
 
     diags: list[ScenarioError] = []
+    loaded = []
     files = 0
     for path, problem in find_scenario_files(args.paths):
         if problem:
             diags.append(ScenarioError(path, 1, 1, problem, hint="check the path", code="not-found"))
             continue
         files += 1
-        diags.extend(check_file(path).diagnostics)
+        report = check_file(path)
+        diags.extend(report.diagnostics)
+        if report.scenario is not None:
+            loaded.append(report.scenario)
+    if len(loaded) > 1:
+        from simulator.check import silence
+        from simulator.lint import library_lint
+
+        for d in library_lint(loaded):
+            diags.extend(silence([d], d.file))
     errors = sum(d.severity == "error" for d in diags)
     warnings = len(diags) - errors
     if args.format == "json":

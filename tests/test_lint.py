@@ -1,0 +1,106 @@
+"""Authoring warnings: each code on a small file, and silencing one on its line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TINY, run_cli
+
+BASE = TINY.replace(
+    "        goto: b\n", "        goto: b\n        feedback: Talking helps.\n        score: {relationship: 1}\n"
+)
+
+
+def codes(tmp_path, text: str, name: str = "tiny.yaml") -> list[str]:
+    f = tmp_path / name
+    f.write_text(text)
+    code, out, _ = run_cli(["check", "--format", "json", str(f)])
+    import json
+
+    return [d["code"] for d in json.loads(out)]
+
+
+def test_the_base_is_clean(tmp_path):
+    assert codes(tmp_path, BASE) == []
+
+
+CASES = [
+    ("unreachable-scene", BASE.replace("  b:\n    ending: done", "  b:\n    ending: done\n  lost:\n    ending: done")),
+    (
+        "dead-end",
+        BASE.replace("        goto: b\n", "        goto: c\n").replace(
+            "  b:\n    ending: done",
+            "  b:\n    ending: done\n  c:\n    choices:\n      - {id: x, text: X, goto: c, "
+            "feedback: F., score: {relationship: 1}}",
+        ),
+    ),
+    (
+        "choice-never-offered",
+        BASE.replace(
+            "        score: {relationship: 1}\n",
+            "        score: {relationship: 1}\n      - {id: never, text: N, if: asked, goto: b, feedback: F.}\n",
+        ),
+    ),
+    (
+        "guard-always-true",
+        BASE.replace("        feedback: Talking helps.\n", "        feedback: Talking helps.\n        if: not asked\n"),
+    ),
+    (
+        "flag-never-read",
+        BASE.replace(
+            "        feedback: Talking helps.\n", "        feedback: Talking helps.\n        set: {asked: true}\n"
+        ),
+    ),
+    ("choice-without-feedback", BASE.replace("        feedback: Talking helps.\n", "")),
+    ("dimension-cannot-rise", BASE.replace("score: {relationship: 1}", "score: {relationship: -1}")),
+    ("text-too-long", BASE.replace("text: Talk.", "text: " + "word " * 100)),
+    (
+        "harmful-wording",
+        BASE.replace("  b:\n    ending: done", "  b:\n    narration: He is a troublemaker.\n    ending: done"),
+    ),
+    (
+        "endless-loop",
+        BASE.replace(
+            "        score: {relationship: 1}\n",
+            "        score: {relationship: 1}\n      - {id: again, text: Again., goto: a, feedback: F.}\n",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("code,text", CASES, ids=[c[0] for c in CASES])
+def test_each_warning(tmp_path, code, text):
+    assert code in codes(tmp_path, text)
+
+
+def test_harmful_wording_is_allowed_in_a_poor_choice_and_in_quoted_feedback(tmp_path):
+    text = (
+        BASE.replace("text: Talk.", "text: Call him a troublemaker.")
+        .replace("score: {relationship: 1}", "score: {relationship: -2}")
+        .replace("feedback: Talking helps.", "feedback: 'Calling him a \"troublemaker\" is a label.'")
+    )
+    found = codes(tmp_path, text)
+    assert "harmful-wording" not in found
+
+
+def test_a_warning_is_silenced_on_its_line(tmp_path):
+    text = BASE.replace(
+        "  b:\n    ending: done",
+        "  b:\n    ending: done\n  lost:  # rehearse: ignore[unreachable-scene]\n    ending: done",
+    )
+    assert "unreachable-scene" not in codes(tmp_path, text)
+    text2 = text.replace("ignore[unreachable-scene]", "ignore[dead-end]")
+    assert "unreachable-scene" in codes(tmp_path, text2)
+
+
+def test_identity_only_for_trouble_across_files(tmp_path):
+    for i in (1, 2):
+        t = (
+            BASE.replace("id: tiny", f"id: t{i}")
+            .replace("topics: [relationship]", "topics: [de-escalation]")
+            .replace("  name: Ana\n", "  name: Ana\n  about: A rural kid who loves engines.\n")
+        )
+        (tmp_path / f"t{i}.yaml").write_text(t)
+    code, out, _ = run_cli(["check", str(tmp_path)])
+    assert "identity-only-for-trouble" not in out or "'rural' describes students only" in out
+    assert "'rural' describes students only in scenarios where they cause trouble" in out
