@@ -19,7 +19,8 @@ def write(tmp_path, name: str, text: str | bytes):
 
 
 def test_check_clean_file(tmp_path):
-    code, out, err = run_cli(["check", write(tmp_path, "tiny.yaml", TINY)])
+    clean = TINY.replace("        goto: b\n", "        goto: b\n        feedback: Talking helps.\n        score: {relationship: 1}\n")
+    code, out, err = run_cli(["check", write(tmp_path, "tiny.yaml", clean)])
     assert code == 0 and out == "" and "1 file checked: 0 errors, 0 warnings" in err
 
 
