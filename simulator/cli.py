@@ -114,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("log_b", metavar="LOG_B")
     cmp.add_argument("--format", choices=("text", "json"), default="text")
 
+    gr = sub.add_parser(
+        "graph",
+        help="draw the scene graph (.svg, .png or .dot)",
+        description="Draw the scene graph through Graphviz: scenes as boxes, choices as labelled "
+        "edges with their scores, next routes dashed, endings coloured by outcome, unreachable "
+        "scenes and dead ends marked.",
+    )
+    gr.add_argument("file", metavar="FILE")
+    gr.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg, OUT.png or OUT.dot")
+    gr.add_argument("--log", metavar="L", help="draw the path of a logged run in bold")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -144,6 +155,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_explore(args, out)
         if args.command == "compare":
             return cmd_compare(args, out)
+        if args.command == "graph":
+            return cmd_graph(args, out)
         return cmd_picker(out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")
@@ -229,6 +242,32 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"rehearse: {e}\n")
         return EXIT_PROBLEM
     out.write(json.dumps(asdict(c), indent=2) + "\n" if args.format == "json" else render(c, (args.log_a, args.log_b)))
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
+    from scoring.compare import LogError
+    from simulator.errors import ScenarioError
+    from simulator.graph import write_graph
+    from simulator.loader import load_file
+
+    if Path(args.output).suffix.lower() not in (".svg", ".png", ".dot"):
+        sys.stderr.write(f"rehearse: error: {args.output}: the output must end in .svg, .png or .dot\n")
+        return EXIT_USAGE
+    try:
+        written, note = write_graph(load_file(args.file), args.output, log=args.log)
+    except ScenarioError as e:
+        _print_diagnostics(e, sys.stderr)
+        return EXIT_PROBLEM
+    except LogError as e:
+        sys.stderr.write(f"rehearse: {e}\n")
+        return EXIT_PROBLEM
+    except OSError as e:
+        sys.stderr.write(f"rehearse: cannot write {args.output}: {e.strerror or e}\n")
+        return EXIT_PROBLEM
+    if note:
+        sys.stderr.write(note + "\n")
+    out.write(f"Wrote {written}\n")
     return EXIT_OK
 
 
