@@ -55,7 +55,11 @@ def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, str | None]
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in filenames:
-                    if name.endswith(SCENARIO_SUFFIXES) and not name.startswith("."):
+                    if (
+                        name.endswith(SCENARIO_SUFFIXES)
+                        and not name.startswith(".")
+                        and not name.endswith(".tests.yaml")
+                    ):
                         f = Path(dirpath) / name
                         if f.is_symlink() and not f.resolve().is_relative_to(root):
                             continue

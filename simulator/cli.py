@@ -125,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg, OUT.png or OUT.dot")
     gr.add_argument("--log", metavar="L", help="draw the path of a logged run in bold")
 
+    te = sub.add_parser(
+        "test",
+        help="play the tests written beside scenarios (<id>.tests.yaml)",
+        description="Play every playthrough in the test files found in PATH (files or folders; a "
+        "scenario file finds its tests beside it or in tests/) and check what each must yield.",
+    )
+    te.add_argument("paths", nargs="+", metavar="PATH")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -157,6 +165,10 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_compare(args, out)
         if args.command == "graph":
             return cmd_graph(args, out)
+        if args.command == "test":
+            from simulator.authortests import run_tests
+
+            return run_tests(args.paths, out)
         return cmd_picker(out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from simulator.errors import ScenarioError
-from simulator.model import STANDARD_DIMENSIONS, Pos, Scenario
+from simulator.model import Pos, Scenario
 
 if TYPE_CHECKING:
     from simulator.check import Walk
@@ -46,6 +46,7 @@ WORDING = {
     "hostile": "loud, animated; the observable act",
     "defiant": "what the student said or did, observably",
     "disrespectful": "what the student said or did, observably",
+    "attitude": "what the student said or did, observably",
     "insubordinate": "what the student said or did, observably",
     "bad kid": "the student's name; the specific behaviour",
     "troublemaker": "the student's name; the specific behaviour",
@@ -185,6 +186,9 @@ def _wording(sc: Scenario, scene) -> list[ScenarioError]:
         if not any(v < 0 for v in c.score.values()):
             places.append((c.text, c.at, f"choice '{c.id}'"))
         places.append((_QUOTED.sub(" ", c.feedback or ""), c.at, f"the feedback of choice '{c.id}'"))
+    if scene.ending and scene.ending in sc.endings:
+        e = sc.endings[scene.ending]
+        places.append((_QUOTED.sub(" ", f"{e.title} {e.debrief or ''}"), e.at, f"ending '{e.id}'"))
     for text, at, where in places:
         for m in _WORDING_RE.finditer(text or ""):
             phrase = m.group(1).lower()

@@ -40,7 +40,11 @@ def read_script(path: str) -> list[ScriptTurn]:
 
 
 def parse_script(text: str, file: str = "<script>") -> list[ScriptTurn]:
-    root = yn.parse(text, file)
+    return script_turns(yn.parse(text, file), file)
+
+
+def script_turns(root: yn.Node, file: str) -> list[ScriptTurn]:
+    """The turns of a script given as a parsed YAML node (a script file, or `turns:` in a test file)."""
     problems: list[ScenarioError] = []
 
     def bad(node: yn.Node, msg: str, hint: str | None = None) -> None:
