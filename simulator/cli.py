@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--script", metavar="S", help="play the turns in a script file, with no person")
     play.add_argument("--log", metavar="L", help="write the run as JSON to L (after every turn)")
     play.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the file when it changes (graphical player), keeping the run where it can",
+    )
+    play.add_argument(
         "--screenshots",
         metavar="DIR",
         help="with --script: play in the graphical player and save a PNG of every screen to DIR",
@@ -133,6 +138,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     te.add_argument("paths", nargs="+", metavar="PATH")
 
+    nw = sub.add_parser(
+        "new",
+        help="write a scenario skeleton that passes check at once",
+        description="Write scenarios/ID.yaml (or -o PATH): a skeleton in the context, anticipate, "
+        "enact, reflect pattern, full of comments saying what to write where.",
+    )
+    nw.add_argument("id", metavar="ID", help="lowercase letters, digits and hyphens")
+    nw.add_argument(
+        "--topic",
+        action="append",
+        required=True,
+        metavar="T",
+        help="a topic (repeat for several): distress, safety, de-escalation, restorative, relationship, equity",
+    )
+    nw.add_argument("--grades", required=True, metavar="G", help='a grade band such as "6-8"')
+    nw.add_argument("-o", "--output", metavar="PATH", help="where to write it (default scenarios/ID.yaml)")
+    nw.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    im = sub.add_parser(
+        "import",
+        help="turn a Twine 2 story (Twee 3) into a scenario skeleton",
+        description="Turn a Twine 2 story (Twee 3 text) into a scenario skeleton: passages become "
+        "scenes, links become choices; prints what could not be carried over.",
+    )
+    im.add_argument("twee", metavar="STORY.twee")
+    im.add_argument("-o", "--output", metavar="PATH", help="where to write it (default scenarios/<name>.yaml)")
+    im.add_argument("--topic", action="append", metavar="T")
+    im.add_argument("--grades", default="9-12", metavar="G")
+    im.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -165,6 +200,10 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_compare(args, out)
         if args.command == "graph":
             return cmd_graph(args, out)
+        if args.command == "import":
+            return cmd_import(args, out)
+        if args.command == "new":
+            return cmd_new(args, out)
         if args.command == "test":
             from simulator.authortests import run_tests
 
@@ -283,6 +322,74 @@ def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    import re
+
+    from simulator.errors import did_you_mean
+    from simulator.loader import GRADES, SCENARIO_SLUG
+    from simulator.model import TOPICS
+    from simulator.scaffold import skeleton
+
+    if not SCENARIO_SLUG.match(args.id):
+        sys.stderr.write(
+            f"rehearse: error: '{args.id}' is not a scenario id\n  hint: use lowercase letters, digits "
+            f"and hyphens, e.g. '{re.sub(r'[^a-z0-9]+', '-', args.id.lower()).strip('-')}'\n"
+        )
+        return EXIT_USAGE
+    for t in args.topic:
+        if t not in TOPICS:
+            sys.stderr.write(
+                f"rehearse: error: unknown topic '{t}'\n  hint: "
+                f"{did_you_mean(t, TOPICS) or 'choose from ' + ', '.join(TOPICS)}\n"
+            )
+            return EXIT_USAGE
+    if not GRADES.match(args.grades):
+        sys.stderr.write(f"rehearse: error: '{args.grades}' is not a grade band\n  hint: K-2, 3-5, 6-8 or 9-12\n")
+        return EXIT_USAGE
+    target = Path(args.output or SCENARIOS / f"{args.id}.yaml")
+    if target.exists() and not args.force:
+        sys.stderr.write(f"rehearse: error: {target} exists; pass --force to overwrite it\n")
+        return EXIT_PROBLEM
+    target.write_text(skeleton(args.id, args.topic, args.grades), encoding="utf-8")
+    out.write(f"Wrote {target}. Fill in the TODOs; rehearse check {target} after each save.\n")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from simulator.loader import read_scenario
+    from simulator.twee import MAX_TWEE_BYTES, import_twee, slug
+
+    src = Path(args.twee)
+    try:
+        if src.stat().st_size > MAX_TWEE_BYTES:
+            sys.stderr.write(f"rehearse: error: {src} is larger than {MAX_TWEE_BYTES:,} bytes\n")
+            return EXIT_PROBLEM
+        text = src.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        sys.stderr.write(f"rehearse: error: cannot read {src}: {getattr(e, 'strerror', None) or e}\n")
+        return EXIT_PROBLEM
+    sid = slug(src.stem).replace("p-", "", 1) if src.stem[:1].isdigit() else slug(src.stem)
+    target = Path(args.output or SCENARIOS / f"{sid}.yaml")
+    sid = slug(target.stem)
+    try:
+        result = import_twee(text, sid, tuple(args.topic or ("relationship",)), args.grades)
+    except ValueError as e:
+        sys.stderr.write(f"rehearse: error: {src}: {e}\n")
+        return EXIT_PROBLEM
+    if target.exists() and not args.force:
+        sys.stderr.write(f"rehearse: error: {target} exists; pass --force to overwrite it\n")
+        return EXIT_PROBLEM
+    target.write_text(result.yaml, encoding="utf-8")
+    scenario, diags = read_scenario(result.yaml, str(target), stem=target.stem)
+    out.write(
+        f"Wrote {target}: {'it loads' if scenario else 'it has errors to fix'}; "
+        f"rehearse check {target} lists what to write next.\n"
+    )
+    if result.report:
+        out.write("Not carried over:\n" + "".join(f"  - {r}\n" for r in result.report))
+    return EXIT_OK
+
+
 # --- play ------------------------------------------------------------------------------------------
 
 
@@ -327,6 +434,8 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
             return EXIT_PROBLEM
         out.write(f"Saved {len(saved)} screenshots in {args.screenshots}\n")
         return EXIT_OK
+    if args.watch and (args.text or script is not None):
+        out.write("(--watch reloads the file in the graphical player; the text player plays it as it is now.)\n")
     if not args.text and script is None:
         gui = _gui_or_notice(out)
         if gui:
@@ -337,6 +446,7 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
                 mode=args.mode,
                 seed=args.seed,
                 timed=args.timed,
+                watch=args.file if args.watch else None,
                 on_save=lambda run: _attach_log(run, args.log or _autosave_path(scenario.id, run.seed)),
             )
     return play_text(scenario, args, out, stdin, script)

@@ -159,3 +159,30 @@ def test_no_display_falls_back_to_text(monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     code, out, _ = run_cli([], stdin="q\n")
     assert code == 0 and "(No display found: starting the text player.)" in out
+
+
+def test_watch_reloads_keeps_the_run_and_shows_errors(tmp_path):
+    import time as _time
+
+    from simulator.player.app import Player
+
+    f = tmp_path / "phone-standoff.yaml"
+    f.write_text(PHONE.read_text())
+    p = Player([load_file(f)], seed=7, watch=str(f))
+    p.act(("continue",))
+    p.act(("choose", "public"))
+    p.act(("continue",))
+    assert p.run.view().scene.id == "standoff"
+    _time.sleep(0.01)
+    f.write_text(PHONE.read_text().replace("Why are you always on me?", "Why is it always me?"))
+    os.utime(f, ns=(_time.time_ns(), _time.time_ns() + 10**9))
+    assert p.check_watched()
+    assert p.run.view().scene.id == "standoff" and len(p.run.turns) == 1
+    assert p.run.view().scene.student == "Why is it always me?"
+    f.write_text(PHONE.read_text().replace("goto: plan", "goto: plann"))
+    os.utime(f, ns=(_time.time_ns(), _time.time_ns() + 2 * 10**9))
+    assert p.check_watched()
+    assert p.watch_errors and "plann" in p.watch_errors[0].message
+    assert p.run.view().scene.student == "Why is it always me?"  # the last good version plays on
+    assert "still playing the last good version" in texts_drawn(p)
+    pygame.quit()

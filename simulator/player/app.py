@@ -95,6 +95,7 @@ class Player:
         timed: bool = False,
         size=(1280, 800),
         on_save=None,
+        watch: str | None = None,
     ) -> None:
         pygame.display.init()
         pygame.font.init()
@@ -119,6 +120,10 @@ class Player:
         self.dirty = True
         self.deadline: float | None = None
         self.quit = False
+        self.watch = watch  # a scenario file to reload when it changes (live authoring)
+        self.watch_errors: list = []
+        self._watch_mtime = os.stat(watch).st_mtime_ns if watch else None
+        self._watch_checked = 0.0
         if len(self.scenarios) == 1:
             self.open(self.scenarios[0])
 
@@ -381,6 +386,9 @@ class Player:
                 if self.quit:
                     return
             now = time.monotonic()
+            if self.watch and now - self._watch_checked >= 0.5:
+                self._watch_checked = now
+                self.check_watched()
             if self.deadline is not None and now >= self.deadline and self.ui.screen == "scene":
                 self.act(("wait",))
                 continue
@@ -393,6 +401,51 @@ class Player:
                     sleep = min(sleep, max(0.0, self.deadline - now))
                 time.sleep(sleep)
 
+    # --- live authoring ---------------------------------------------------------------------------
+
+    def check_watched(self) -> bool:
+        """Reload the watched file if it changed. A broken version shows its diagnostics and the last
+        good version plays on; a good one replaces it, keeping the run where its scenes still exist."""
+        from simulator.loader import read_file
+
+        try:
+            mtime = os.stat(self.watch).st_mtime_ns
+        except OSError:
+            return False
+        if mtime == self._watch_mtime:
+            return False
+        self._watch_mtime = mtime
+        scenario, diags = read_file(self.watch)
+        self.dirty = True
+        if scenario is None:
+            self.watch_errors = [d for d in diags if d.severity == "error"]
+            return True
+        self.watch_errors = []
+        old = self.run
+        self.scenarios = [scenario if s.id == scenario.id or len(self.scenarios) == 1 else s for s in self.scenarios]
+        self.scenario = scenario
+        if old is None:
+            return True
+        from simulator.engine import EngineError
+        from simulator.run import Run
+
+        new = Run(scenario, seed=old.seed, mode=old.mode, timed=old.timed)
+        for t in old.turns:  # replay as far as the new version allows
+            if new.ended:
+                break
+            try:
+                if t.choice is None:
+                    new.wait(noticed=t.noticed, reflection=t.reflection, elapsed_ms=t.elapsed_ms)
+                else:
+                    new.choose(t.choice.id, noticed=t.noticed, reflection=t.reflection, elapsed_ms=t.elapsed_ms)
+            except EngineError:
+                break
+        self.run = new
+        if self.ui.screen not in ("note", "resources"):
+            self.ui.screen = "debrief" if new.ended else "scene"
+        self._enter_scene()
+        return True
+
     # --- drawing ----------------------------------------------------------------------------------
 
     def draw(self) -> None:
@@ -404,6 +457,8 @@ class Player:
         self.surface.fill(self.t["bg"])
         getattr(screens, f"draw_{self.ui.screen}")(self, lay)
         screens.draw_footer(self, lay)
+        if self.watch_errors:
+            screens.draw_watch_errors(self, lay)
 
     def save(self, path: str) -> None:
         self.draw()

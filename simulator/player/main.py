@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 
-def play_window(scenarios, *, mode="coach", seed=None, timed=False, on_save=None) -> int:
+def play_window(scenarios, *, mode="coach", seed=None, timed=False, on_save=None, watch=None) -> int:
     """Open the window and run the loop until the teacher closes it."""
     import pygame
 
     from simulator.player.app import Player
 
-    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save)
+    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch)
     try:
         player.loop()
     finally:

@@ -531,3 +531,26 @@ def draw_debrief(p, lay: Layout) -> None:
         button(
             p, pygame.Rect(x + 280, y, 300, lay.body_px * 2 + 6), "Back to scenarios  (Esc)", ("picker",), lay.body_px
         )
+
+
+def draw_watch_errors(p, lay: Layout) -> None:
+    """Live authoring: the file on disk is broken; say where, and keep playing the last good version."""
+    m = lay.margin
+    lines = [d.render().replace("\n", "  ") for d in p.watch_errors[:4]]
+    more = len(p.watch_errors) - 4
+    h = (len(lines) + 2) * (lay.small_px + 6) + m
+    box = pygame.Rect(m, m, lay.width - 2 * m, h)
+    pygame.draw.rect(p.surface, p.t["panel"], box, border_radius=8)
+    pygame.draw.rect(p.surface, p.t["poor"], box, width=3, border_radius=8)
+    y = text(
+        p,
+        "The file has errors; still playing the last good version:",
+        box.x + m // 2,
+        box.y + m // 2,
+        box.w - m,
+        lay.small_px + 1,
+        color=p.t["poor"],
+        weight="SemiBold",
+    )
+    for line in lines + ([f"... and {more} more"] if more > 0 else []):
+        y = text(p, line, box.x + m // 2, y, box.w - m, lay.small_px)
