@@ -201,7 +201,7 @@ class _Reader:
                     self.error(
                         node,
                         f"{what} is {len(node.value):,} characters; at most {MAX_TEXT_CHARS:,}",
-                        code="text-too-long",
+                        code="text-over-limit",
                     )
                 if not node.value.strip() and not optional:
                     self.error(node, f"{what} must not be empty", code="missing-value")

@@ -19,7 +19,9 @@ def write(tmp_path, name: str, text: str | bytes):
 
 
 def test_check_clean_file(tmp_path):
-    clean = TINY.replace("        goto: b\n", "        goto: b\n        feedback: Talking helps.\n        score: {relationship: 1}\n")
+    clean = TINY.replace(
+        "        goto: b\n", "        goto: b\n        feedback: Talking helps.\n        score: {relationship: 1}\n"
+    )
     code, out, err = run_cli(["check", write(tmp_path, "tiny.yaml", clean)])
     assert code == 0 and out == "" and "1 file checked: 0 errors, 0 warnings" in err
 
@@ -172,3 +174,10 @@ def test_interactive_runs_are_saved_after_every_turn_without_log(tmp_path, monke
     (saved,) = (tmp_path / "runs").glob("phone-standoff-*-4.json")
     data = json.loads(saved.read_text())
     assert data["ending"] is None and [t["choice"] for t in data["turns"]] == ["public"]
+
+
+def test_the_shipped_schema_file_is_up_to_date():
+    code, out, _ = run_cli(["schema"])
+    assert (ROOT / "docs" / "rehearse.schema.json").read_text() == out, (
+        "regenerate it: .venv/bin/rehearse schema > docs/rehearse.schema.json"
+    )

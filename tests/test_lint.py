@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TINY, run_cli
 
 BASE = TINY.replace(
@@ -104,3 +103,21 @@ def test_identity_only_for_trouble_across_files(tmp_path):
     code, out, _ = run_cli(["check", str(tmp_path)])
     assert "identity-only-for-trouble" not in out or "'rural' describes students only" in out
     assert "'rural' describes students only in scenarios where they cause trouble" in out
+
+
+def test_every_diagnostic_code_is_documented():
+    import re
+
+    from conftest import ROOT
+
+    src = "".join(
+        (ROOT / "simulator" / f).read_text()
+        for f in ("loader.py", "yamlnodes.py", "check.py", "lint.py", "script.py", "authortests.py")
+    )
+    codes = set(re.findall(r'code="([a-z0-9-]+)"', src))
+    codes |= set(re.findall(r'_warn\(\s*[^,]+,\s*[^,]+,\s*"([a-z0-9-]+)"', src, re.S))
+    codes |= set(re.findall(r'"(no-choice-offered|next-loop|endless-loop|search-incomplete|not-a-mapping)"', src))
+    doc = (ROOT / "docs" / "authoring.md").read_text()
+    missing = sorted(c for c in codes if f"`{c}`" not in doc)
+    assert not missing, f"document these codes in docs/authoring.md: {missing}"
+    assert len(codes) > 40
