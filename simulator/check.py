@@ -121,8 +121,9 @@ class Walk:
     endings: set = field(default_factory=set)  # state keys at an ending
 
 
-def explore_checks(scenario: Scenario, max_states: int = MAX_STATES, walk: Walk | None = None) -> list[ScenarioError]:
+def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk | None = None) -> list[ScenarioError]:
     """Problems only a walk through the reachable states can find; fills `walk` if given."""
+    max_states = MAX_STATES if max_states is None else max_states
     walk = walk if walk is not None else Walk()
     engine = Engine(scenario)
     file = scenario.path

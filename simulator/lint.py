@@ -82,6 +82,60 @@ def lint_scenario(sc: Scenario, walk: Walk | None = None) -> list[ScenarioError]
     out = _static(sc)
     if walk is not None and walk.complete:
         out.extend(_reachability(sc, walk))
+    else:
+        out.extend(_graph_only(sc))
+    return out
+
+
+def _graph_only(sc: Scenario) -> list[ScenarioError]:
+    """When the state space is too large to walk: what the scene graph alone proves, ignoring
+    guards (a scene with no route to it at all; a scene with no route to any ending at all)."""
+    f, out = sc.path, []
+    succ = {
+        sid: {c.goto for c in s.choices or ()}
+        | {r.goto for r in s.next or ()}
+        | ({s.timeout.goto} if s.timeout else set())
+        for sid, s in sc.scenes.items()
+    }
+    seen, todo = {sc.start}, [sc.start]
+    while todo:
+        for t in succ.get(todo.pop(), ()):
+            if t in sc.scenes and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    pred: dict[str, set[str]] = {sid: set() for sid in sc.scenes}
+    for a, bs in succ.items():
+        for b in bs:
+            if b in pred:
+                pred[b].add(a)
+    ok = {sid for sid, s in sc.scenes.items() if s.ending}
+    todo = list(ok)
+    while todo:
+        for p in pred[todo.pop()]:
+            if p not in ok:
+                ok.add(p)
+                todo.append(p)
+    for sid, s in sc.scenes.items():
+        if sid not in seen:
+            out.append(
+                _warn(
+                    f,
+                    s.at,
+                    "unreachable-scene",
+                    f"no route leads to scene '{sid}'",
+                    "add a choice or route that goes to it, or remove it",
+                )
+            )
+        elif sid not in ok:
+            out.append(
+                _warn(
+                    f,
+                    s.at,
+                    "dead-end",
+                    f"from scene '{sid}' no route leads to an ending",
+                    "give it a way on to an ending",
+                )
+            )
     return out
 
 

@@ -121,3 +121,12 @@ def test_every_diagnostic_code_is_documented():
     missing = sorted(c for c in codes if f"`{c}`" not in doc)
     assert not missing, f"document these codes in docs/authoring.md: {missing}"
     assert len(codes) > 40
+
+
+def test_too_large_to_walk_falls_back_to_the_scene_graph(tmp_path, monkeypatch):
+    import simulator.check
+
+    monkeypatch.setattr(simulator.check, "MAX_STATES", 1)
+    text = BASE.replace("  b:\n    ending: done", "  b:\n    ending: done\n  lost:\n    ending: done")
+    found = codes(tmp_path, text)
+    assert "search-incomplete" in found and "unreachable-scene" in found
