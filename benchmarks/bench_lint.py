@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from gen_scenario import generate  # noqa: E402
+
 from simulator.check import check_file  # noqa: E402
 
 
@@ -33,8 +34,8 @@ def main() -> int:
         for mood_guards in (False, True):
             path = str(Path(d) / "generated-1000.yaml")
             Path(path).write_text(generate(1000, mood_guards=mood_guards), encoding="utf-8")
-            plain, _ = best(lambda: check_file(path, lint=False))
-            full, report = best(lambda: check_file(path, lint=True))
+            plain, _ = best(lambda p=path: check_file(p, lint=False))
+            full, report = best(lambda p=path: check_file(p, lint=True))
             codes = sorted({x.code for x in report.diagnostics})
             label = "guards read the mood" if mood_guards else "guards read flags only"
             print(
