@@ -38,6 +38,17 @@ import pygame; pygame.display.flip()
 print(time.perf_counter() - t)
 """
 
+PICKER = r"""
+import time; t = time.perf_counter()
+from pathlib import Path
+from simulator.cards import load_cards
+from simulator.player.app import Player
+p = Player(load_cards(Path("scenarios")), seed=1)
+p.draw()
+import pygame; pygame.display.flip()
+print(time.perf_counter() - t)
+"""
+
 IDLE = r"""
 import os, threading, time, resource
 from simulator.loader import load_file
@@ -74,6 +85,16 @@ def main() -> int:
             f"1. first frame ({first_screen}) {first * 1000:.0f} ms vs import pygame + fonts {base * 1000:.0f} ms: "
             f"{r:.2f}x (target <= 2x) {'ok' if r <= 2 else 'MISSED'}"
         )
+
+    child(PICKER)  # the first start fills the card cache, as a teacher's first start does
+    first = min(child(PICKER) for _ in range(3))
+    r = first / base
+    ok &= r <= 2
+    print(
+        f"1. first frame (the picker, {len(list((ROOT / 'scenarios').glob('*.yaml')))} scenarios) "
+        f"{first * 1000:.0f} ms vs import pygame + fonts {base * 1000:.0f} ms: {r:.2f}x (target <= 2x) "
+        f"{'ok' if r <= 2 else 'MISSED'}"
+    )
 
     os.environ.update(ENV)
     sys.path.insert(0, str(ROOT))

@@ -631,26 +631,20 @@ class ScriptDriver:
 
 
 def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
-    from simulator.check import find_scenario_files
-    from simulator.loader import read_file
-    from simulator.textplayer import Left, Screen, intro_lines
+    from simulator.cards import load_cards
 
-    screen = Screen(out)
-    ask = _asker(stdin, out)
-    scenarios = []
-    for path, problem in find_scenario_files([str(SCENARIOS)]):
-        if problem is None:
-            sc, _ = read_file(path)
-            if sc is not None:
-                scenarios.append(sc)
+    scenarios = load_cards(SCENARIOS)
     if not scenarios:
         out.write(f"No playable scenarios found in {SCENARIOS}.\n")
         return EXIT_PROBLEM
-    scenarios.sort(key=lambda s: s.title.lower())
     if _gui_or_notice(out):
         from simulator.player.main import play_window
 
         return play_window(scenarios, on_save=lambda run: _attach_log(run, _autosave_path(run.scenario.id, run.seed)))
+    from simulator.textplayer import Left, Screen, intro_lines
+
+    screen = Screen(out)
+    ask = _asker(stdin, out)
     while True:
         screen.rule("Rehearse: choose a conversation")
         for i, sc in enumerate(scenarios, 1):
@@ -674,7 +668,9 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
             return EXIT_OK
         args = argparse.Namespace(seed=None, mode="assess" if m.startswith("a") else "coach", timed=False, log=None)
         try:
-            play_text(scenarios[int(a) - 1], args, out, stdin)
+            from simulator.loader import load_file
+
+            play_text(load_file(scenarios[int(a) - 1].path), args, out, stdin)
         except Left:
             pass
 

@@ -153,7 +153,13 @@ class Player:
     # --- state changes ------------------------------------------------------------------------
 
     def open(self, scenario) -> None:
-        """Show the content note first where there is one; the run starts when the teacher goes on."""
+        """Show the content note first where there is one; the run starts when the teacher goes on.
+
+        `scenario` may be a picker card (simulator.cards.Card): the full scenario loads now."""
+        if not hasattr(scenario, "scenes"):
+            from simulator.loader import load_file
+
+            scenario = load_file(scenario.path)
         self.previous_run = None
         self.scenario = scenario
         self.run = None
