@@ -20,7 +20,7 @@ import pygame
 from simulator.player.layout import layout
 from simulator.portrait import face_for, render_png
 
-IDLE_SLEEP = 0.025  # seconds between looks at the event queue while nothing happens
+IDLE_SLEEP = 0.05  # seconds between looks at the event queue while nothing happens (input feels instant)
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 FONTS = ASSETS / "fonts"
 
@@ -380,7 +380,7 @@ class Player:
 
         pygame-ce's event.wait polls every millisecond (pygame-ce issue #1541), which costs a few
         percent of a core while nothing happens; so the loop drains the queue and then sleeps
-        IDLE_SLEEP between looks (input feels instant at 25 ms) or until the next timer deadline."""
+        IDLE_SLEEP between looks (50 ms: input still feels instant) or until the next timer deadline."""
         while not self.quit:
             if self.dirty:
                 self.draw()
