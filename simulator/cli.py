@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"rehearse {__version__}")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        default=None,
+        help="the folder for records (default: your user data folder, or $REHEARSE_DATA)",
+    )
+    p.add_argument("--profile", metavar="NAME", default="me", help="the local profile runs belong to (default: me)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     play = sub.add_parser("play", help="play one scenario", description="Play one scenario.")
@@ -168,6 +175,31 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--grades", default="9-12", metavar="G")
     im.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+    def records_options(sp) -> None:
+        sp.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the folder for records")
+        sp.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS, help="the local profile")
+
+    records_options(play)
+    hi = sub.add_parser("history", help="list your runs", description="List the runs in your records.")
+    hi.add_argument("--scenario", metavar="ID")
+    hi.add_argument("--all", action="store_true", help="every profile, not just yours")
+    hi.add_argument("--format", choices=("text", "json"), default="text")
+    records_options(hi)
+    rs = sub.add_parser(
+        "resume",
+        help="continue an unfinished run",
+        description="Continue an unfinished run from your records (the latest, or number N of rehearse resume --list).",
+    )
+    rs.add_argument("number", nargs="?", type=int, metavar="N")
+    rs.add_argument("--list", action="store_true", help="list unfinished runs")
+    rs.add_argument("--text", action="store_true", help="use the text player")
+    records_options(rs)
+    fg = sub.add_parser(
+        "forget", help="delete a profile's records", description="Delete every run of a profile from your records."
+    )
+    fg.add_argument("--yes", action="store_true", help="really delete")
+    records_options(fg)
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -202,13 +234,17 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_graph(args, out)
         if args.command == "import":
             return cmd_import(args, out)
+        if args.command in ("history", "resume", "forget"):
+            from simulator import cli_records
+
+            return getattr(cli_records, f"cmd_{args.command}")(args, out, stdin)
         if args.command == "new":
             return cmd_new(args, out)
         if args.command == "test":
             from simulator.authortests import run_tests
 
             return run_tests(args.paths, out)
-        return cmd_picker(out, stdin)
+        return cmd_picker(args, out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")
         return 130
@@ -447,7 +483,8 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
                 seed=args.seed,
                 timed=args.timed,
                 watch=args.file if args.watch else None,
-                on_save=lambda run: _attach_log(run, args.log or _autosave_path(scenario.id, run.seed)),
+                on_save=_gui_saver(args, out),
+                data=getattr(args, "data", None),
             )
     return play_text(scenario, args, out, stdin, script)
 
@@ -467,17 +504,25 @@ def _gui_or_notice(out: TextIO) -> bool:
     return True
 
 
-def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) -> int:
+def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, run=None, record=None) -> int:
     from simulator.engine import EngineError
     from simulator.run import Run
     from simulator.textplayer import KeyboardDriver, Left, Screen, TextPlayer
 
-    run = Run(scenario, seed=args.seed, mode=args.mode, timed=args.timed)
+    run = run or Run(scenario, seed=args.seed, mode=args.mode, timed=args.timed)
     screen = Screen(out)
     player = TextPlayer(run, screen)
-    log_path = args.log or (None if script is not None else _autosave_path(scenario.id, run.seed))
+    log_path = getattr(args, "log", None)
+    saver = None
+    if script is None:  # an interactive run goes into the records after every turn
+        records = _open_records(args, out)
+        if records is None:
+            return EXIT_PROBLEM
+        rid, started = record or (None, None)
+        records.track(run, getattr(args, "profile", "me"), run_id=rid, started_at=started)
+        saver = "your records"
     try:
-        saver = _attach_log(run, log_path)
+        _attach_log(run, log_path)
     except OSError as e:
         sys.stderr.write(
             f"rehearse: cannot write the run log to {log_path}: {e.strerror or e}\n"
@@ -515,15 +560,28 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None) ->
         player.play(kb)
     except Left:
         out.write(
-            "\nYou left the run. It is saved as unfinished"
-            + (f" in {saver}" if saver else "")
-            + "; nothing counts against you.\n"
+            "\nYou left the run. It is saved in your records; `rehearse resume` continues it. "
+            "Nothing counts against you.\n"
         )
         return EXIT_OK
     player.debrief()
     if saver:
-        out.write(f"\nThe run is saved in {saver}.\n")
+        out.write(f"\nThe run is saved in {saver} (rehearse history lists them).\n")
     return EXIT_OK
+
+
+def _open_records(args, out: TextIO):
+    """The record store (--data overrides the folder), or None after saying why it cannot open."""
+    from simulator.records import Records, RecordsError
+
+    try:
+        records = Records.open(getattr(args, "data", None))
+    except (RecordsError, OSError) as e:
+        sys.stderr.write(f"rehearse: {e}\n")
+        return None
+    if records.notice:
+        sys.stderr.write(f"rehearse: note: {records.notice}\n")
+    return records
 
 
 def _asker(stdin: TextIO | None, out: TextIO):
@@ -541,10 +599,16 @@ def _asker(stdin: TextIO | None, out: TextIO):
     return ask
 
 
-def _autosave_path(scenario_id: str, seed: int) -> str:
-    from simulator.store import autosave_path
+def _gui_saver(args, out: TextIO):
+    """What the window calls with each new run: records after every turn, and --log if given."""
+    records = _open_records(args, out)
 
-    return autosave_path(scenario_id, seed)
+    def save(run) -> None:
+        if records is not None:
+            records.track(run, getattr(args, "profile", "me"))
+        _attach_log(run, getattr(args, "log", None))
+
+    return save
 
 
 def _attach_log(run, path: str | None) -> str | None:
@@ -630,7 +694,7 @@ class ScriptDriver:
 # --- the picker ---------------------------------------------------------------------------------------
 
 
-def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
+def cmd_picker(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int:
     from simulator.cards import load_cards
 
     scenarios = load_cards(SCENARIOS)
@@ -640,7 +704,7 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
     if _gui_or_notice(out):
         from simulator.player.main import play_window
 
-        return play_window(scenarios, on_save=lambda run: _attach_log(run, _autosave_path(run.scenario.id, run.seed)))
+        return play_window(scenarios, on_save=_gui_saver(args, out), data=args.data)
     from simulator.textplayer import Left, Screen, intro_lines
 
     screen = Screen(out)
@@ -666,7 +730,14 @@ def cmd_picker(out: TextIO, stdin: TextIO | None) -> int:
             )
         except EOFError:
             return EXIT_OK
-        args = argparse.Namespace(seed=None, mode="assess" if m.startswith("a") else "coach", timed=False, log=None)
+        args = argparse.Namespace(
+            seed=None,
+            mode="assess" if m.startswith("a") else "coach",
+            timed=False,
+            log=None,
+            data=args.data,
+            profile=args.profile,
+        )
         try:
             from simulator.loader import load_file
 

@@ -7,10 +7,8 @@ May import: the standard library."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import time
 from pathlib import Path
 
 
@@ -25,30 +23,27 @@ def data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "rehearse"
 
 
-def autosave_path(scenario_id: str, seed: int) -> str:
-    """A new file for an interactive run, so a closed window or a crash loses nothing."""
-    folder = data_dir() / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(folder / f"{scenario_id}-{time.strftime('%Y%m%d-%H%M%S')}-{seed}.json")
+def best_results(folder: str | Path | None = None) -> dict[str, float]:
+    """Scenario id -> the best finished run's mean percent across its dimensions (0..100), from
+    the records. Runs marked "needs another run" do not count. Empty if there are no records yet."""
+    import sqlite3
 
-
-def best_results(limit_files: int = 5000) -> dict[str, float]:
-    """Scenario id -> the best finished run's mean percent across its dimensions (0..100).
-
-    Unreadable or foreign files are skipped: this is a convenience for the picker, not a record."""
-    out: dict[str, float] = {}
-    folder = data_dir() / "runs"
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*.json"))[-limit_files:]:
+    path = Path(folder) if folder else data_dir()
+    db = path / "rehearse.db"
+    if not db.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            log = json.loads(path.read_text(encoding="utf-8"))
-            if log.get("format") != "rehearse-log/1" or not log.get("ending"):
-                continue
-            pct = [d["percent"] for d in log["score"]["dimensions"].values() if "percent" in d]
-            if pct and not log.get("critical"):
-                sid = log["scenario"]["id"]
-                out[sid] = max(out.get(sid, 0.0), sum(pct) / len(pct))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
+            rows = conn.execute(
+                "SELECT r.scenario_id, AVG(s.percent) FROM scores s JOIN runs r ON r.id = s.run_id "
+                "WHERE r.ended = 1 AND r.critical = 0 AND s.percent IS NOT NULL GROUP BY r.id"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    out: dict[str, float] = {}
+    for sid, pct in rows:
+        out[sid] = max(out.get(sid, 0.0), float(pct))
     return out

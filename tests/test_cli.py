@@ -167,13 +167,13 @@ def test_unwritable_log_path_is_a_clear_error(tmp_path):
     assert code == 1 and "cannot write the run log" in err and "Traceback" not in err
 
 
-def test_interactive_runs_are_saved_after_every_turn_without_log(tmp_path, monkeypatch):
-    monkeypatch.setenv("REHEARSE_DATA", str(tmp_path))
-    code, out, _ = run_cli(["play", EXAMPLE, "--text", "--seed", "4"], stdin="\n2\nquit\n")
-    assert code == 0 and "saved as unfinished in" in out
-    (saved,) = (tmp_path / "runs").glob("phone-standoff-*-4.json")
-    data = json.loads(saved.read_text())
-    assert data["ending"] is None and [t["choice"] for t in data["turns"]] == ["public"]
+def test_interactive_runs_are_saved_after_every_turn_in_the_records(tmp_path):
+    from simulator.records import Records
+
+    code, out, _ = run_cli(["play", EXAMPLE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")
+    assert code == 0 and "saved in your records; `rehearse resume` continues it" in out
+    (row,) = Records.open(tmp_path).runs()
+    assert row.scenario_id == "phone-standoff" and row.turns == 1 and not row.ended
 
 
 def test_the_shipped_schema_file_is_up_to_date():

@@ -96,6 +96,7 @@ class Player:
         size=(1280, 800),
         on_save=None,
         watch: str | None = None,
+        data: str | None = None,
     ) -> None:
         pygame.display.init()
         pygame.font.init()
@@ -105,7 +106,7 @@ class Player:
         self.scenarios = list(scenarios)
         from simulator.store import best_results
 
-        self.best = best_results()
+        self.best = best_results(data)
         self.mode, self.seed, self.timed = mode, seed, timed
         self.scale = 1.0
         self.theme_name = "calm"

@@ -8,13 +8,21 @@ import os
 from pathlib import Path
 
 
-def play_window(scenarios, *, mode="coach", seed=None, timed=False, on_save=None, watch=None) -> int:
+def play_window(
+    scenarios, *, mode="coach", seed=None, timed=False, on_save=None, watch=None, resume=None, data=None
+) -> int:
     """Open the window and run the loop until the teacher closes it."""
     import pygame
 
     from simulator.player.app import Player
 
-    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch)
+    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch, data=data)
+    if resume is not None:  # continue a run from the records
+        player.scenario, player.run = resume.scenario, resume
+        if on_save:
+            on_save(resume)
+        player.ui.screen = "debrief" if resume.ended else "scene"
+        player._enter_scene()
     try:
         player.loop()
     finally:
