@@ -345,4 +345,5 @@ class Run:
             "outcome": self.ending.outcome if self.ending else None,
             "critical": self.critical,
             "score": score.as_log(),
+            "cues": {"missed": [c.id for c in self.misses], "false_alarms": [c.id for c in self.false_alarms]},
         }
