@@ -200,6 +200,36 @@ def build_parser() -> argparse.ArgumentParser:
     fg.add_argument("--yes", action="store_true", help="really delete")
     records_options(fg)
 
+    rp = sub.add_parser(
+        "report",
+        help="an HTML report (and CSV tables) over many runs",
+        description="A self-contained HTML report (charts embedded, no network) and a CSV per table, "
+        "over the stored runs or a folder of run logs.",
+    )
+    rp.add_argument("-o", "--output", required=True, metavar="OUT.html")
+    rp.add_argument("--scenario", metavar="ID")
+    rp.add_argument("--since", metavar="YYYY-MM-DD")
+    rp.add_argument("--logs", metavar="FOLDER", help="read run logs (JSON) from a folder instead of the records")
+    records_options(rp)
+    pg = sub.add_parser(
+        "progress",
+        help="each dimension over your runs",
+        description="Each dimension's percent "
+        "over your finished runs, per scenario; -o writes a chart (.svg or .html).",
+    )
+    pg.add_argument("--scenario", metavar="ID")
+    pg.add_argument("-o", "--output", metavar="OUT")
+    records_options(pg)
+    ex2 = sub.add_parser(
+        "export",
+        help="export runs as xAPI statements (JSON lines)",
+        description="Write xAPI statements (one per turn, one per completed run) to a JSON-lines file.",
+    )
+    ex2.add_argument("--xapi", action="store_true", required=True, help="xAPI statements (docs/xapi.md)")
+    ex2.add_argument("-o", "--output", required=True, metavar="FILE.jsonl")
+    ex2.add_argument("--all", action="store_true", help="every profile, not just yours")
+    records_options(ex2)
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -234,7 +264,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_graph(args, out)
         if args.command == "import":
             return cmd_import(args, out)
-        if args.command in ("history", "resume", "forget"):
+        if args.command in ("history", "resume", "forget", "report", "progress", "export"):
             from simulator import cli_records
 
             return getattr(cli_records, f"cmd_{args.command}")(args, out, stdin)

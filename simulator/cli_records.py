@@ -100,3 +100,111 @@ def cmd_resume(args, out: TextIO, stdin) -> int:
         return play_window([scenario], resume=run, on_save=save)
     args.log = None
     return play_text(scenario, args, out, stdin, run=run, record=(row.id, row.started_at))
+
+
+def _logs(args, out: TextIO) -> list[dict] | None:
+    """The run logs a report reads: a folder of JSON logs (--logs) or the records; --since, --scenario."""
+    import datetime as dt
+
+    since = None
+    if getattr(args, "since", None):
+        try:
+            since = dt.datetime.strptime(args.since, "%Y-%m-%d").timestamp()
+        except ValueError:
+            sys.stderr.write(f"rehearse: error: --since {args.since}: write the date as YYYY-MM-DD\n")
+            return None
+    logs: list[dict] = []
+    if getattr(args, "logs", None):
+        from scoring.compare import LogError, read_log
+
+        folder = Path(args.logs)
+        if not folder.is_dir():
+            sys.stderr.write(f"rehearse: error: {folder} is not a folder\n")
+            return None
+        for f in sorted(folder.rglob("*.json")):
+            if since and f.stat().st_mtime < since:
+                continue
+            try:
+                logs.append(read_log(str(f)))
+            except LogError as e:
+                sys.stderr.write(f"rehearse: skipped {e}\n")
+    else:
+        records = _open_records(args, out)
+        if records is None:
+            return None
+        for r in records.runs(profile=None if getattr(args, "all", True) else args.profile):
+            if since and r.started_at < since:
+                continue
+            logs.append(records.log(r.id))
+    if getattr(args, "scenario", None):
+        logs = [g for g in logs if g.get("scenario", {}).get("id") == args.scenario]
+    return logs
+
+
+def cmd_report(args, out: TextIO, stdin) -> int:
+    from scoring.reports import build_tables, render_html
+
+    logs = _logs(args, out)
+    if logs is None:
+        return EXIT_PROBLEM
+    target = Path(args.output)
+    tables = build_tables(logs)
+    try:
+        target.write_text(render_html(tables), encoding="utf-8")
+        for t in tables:
+            target.with_name(f"{target.stem}-{t.name}.csv").write_text(t.csv(), encoding="utf-8")
+    except OSError as e:
+        sys.stderr.write(f"rehearse: cannot write {target}: {e.strerror or e}\n")
+        return EXIT_PROBLEM
+    out.write(f"Wrote {target} and {len(tables)} CSV files beside it, from {len(logs)} run(s).\n")
+    return EXIT_OK
+
+
+def cmd_progress(args, out: TextIO, stdin) -> int:
+    """Each dimension's percent over a profile's finished runs, per scenario (text, and an SVG chart)."""
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    rows = records.progress(profile=args.profile, scenario=args.scenario)
+    if not rows:
+        out.write("No finished runs yet: progress appears after your first finished run.\n")
+        return EXIT_OK
+    from collections import defaultdict
+
+    series: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for sid, _, dim, pct in rows:
+        series[sid][dim].append(pct)
+    charts = []
+    for sid, dims in sorted(series.items()):
+        out.write(f"\n{sid}\n")
+        out.write(f"  {'dimension':18}{'runs':>5}{'first':>7}{'latest':>8}{'best':>6}  trend\n")
+        for dim, vals in sorted(dims.items()):
+            trend = "up" if vals[-1] > vals[0] else ("down" if vals[-1] < vals[0] else "level")
+            out.write(f"  {dim:18}{len(vals):>5}{vals[0]:>6.0f}%{vals[-1]:>7.0f}%{max(vals):>5.0f}%  {trend}\n")
+        from simulator.charts import line_chart
+
+        charts.append(line_chart(f"{sid}: percent per dimension over your runs", dict(dims)))
+    if args.output:
+        html = "<!doctype html><meta charset='utf-8'><title>Progress</title>" + "".join(charts)
+        Path(args.output).write_text(html if args.output.endswith(".html") else charts[0], encoding="utf-8")
+        out.write(f"\nWrote {args.output}\n")
+    return EXIT_OK
+
+
+def cmd_export(args, out: TextIO, stdin) -> int:
+    from scoring.xapi import statements
+
+    logs_with_ids = []
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    for r in records.runs(profile=None if args.all else args.profile):
+        logs_with_ids.append((r, records.log(r.id)))
+    n = 0
+    with open(args.output, "w", encoding="utf-8") as f:
+        for row, log in logs_with_ids:
+            for st in statements(log, run_id=row.id, profile=row.profile, started_at=row.started_at):
+                f.write(json.dumps(st, ensure_ascii=False) + "\n")
+                n += 1
+    out.write(f"Wrote {n} xAPI statement(s) from {len(logs_with_ids)} run(s) to {args.output}\n")
+    return EXIT_OK
