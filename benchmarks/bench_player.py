@@ -112,6 +112,7 @@ def main() -> int:
         ("choose", ("continue",)),
         ("feedback", ("choose", "note-baseline")),
     ]
+
     def redraw_ms(name: str, n: int = 50) -> float:
         p.draw()  # warm caches (fonts, portrait, debrief)
         t0 = time.perf_counter()
