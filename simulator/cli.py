@@ -226,7 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write xAPI statements (one per turn, one per completed run) to a JSON-lines file.",
     )
     ex2.add_argument("--xapi", action="store_true", required=True, help="xAPI statements (docs/xapi.md)")
-    ex2.add_argument("-o", "--output", required=True, metavar="FILE.jsonl")
+    ex2.add_argument("-o", "--output", metavar="FILE.jsonl", help="write the statements to a JSON-lines file")
+    ex2.add_argument(
+        "--lrs",
+        metavar="URL",
+        help="send them to a learning-record store (xAPI endpoint, e.g. "
+        "http://127.0.0.1:8765/xAPI/); credentials from REHEARSE_LRS_USER and REHEARSE_LRS_PASSWORD",
+    )
     ex2.add_argument("--all", action="store_true", help="every profile, not just yours")
     records_options(ex2)
 
@@ -264,6 +270,9 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return cmd_graph(args, out)
         if args.command == "import":
             return cmd_import(args, out)
+        if args.command == "export" and not (args.output or args.lrs):
+            sys.stderr.write("rehearse: error: export needs -o FILE.jsonl, --lrs URL, or both\n")
+            return EXIT_USAGE
         if args.command in ("history", "resume", "forget", "report", "progress", "export"):
             from simulator import cli_records
 

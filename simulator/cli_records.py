@@ -192,19 +192,36 @@ def cmd_progress(args, out: TextIO, stdin) -> int:
 
 
 def cmd_export(args, out: TextIO, stdin) -> int:
-    from scoring.xapi import statements
+    import os
 
-    logs_with_ids = []
+    from scoring.xapi import LRSError, auth_from_env, send, statements
+
     records = _open_records(args, out)
     if records is None:
         return EXIT_PROBLEM
-    for r in records.runs(profile=None if args.all else args.profile):
-        logs_with_ids.append((r, records.log(r.id)))
-    n = 0
-    with open(args.output, "w", encoding="utf-8") as f:
-        for row, log in logs_with_ids:
-            for st in statements(log, run_id=row.id, profile=row.profile, started_at=row.started_at):
+    rows = records.runs(profile=None if args.all else args.profile)
+    stmts = [
+        st
+        for r in rows
+        for st in statements(records.log(r.id), run_id=r.id, profile=r.profile, started_at=r.started_at)
+    ]
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            for st in stmts:
                 f.write(json.dumps(st, ensure_ascii=False) + "\n")
-                n += 1
-    out.write(f"Wrote {n} xAPI statement(s) from {len(logs_with_ids)} run(s) to {args.output}\n")
+        out.write(f"Wrote {len(stmts)} xAPI statement(s) from {len(rows)} run(s) to {args.output}\n")
+    if args.lrs:
+        endpoint = args.lrs
+        try:
+            n = send(
+                stmts,
+                endpoint,
+                auth_from_env(os.environ),
+                already=records.sent(endpoint),
+                mark=lambda ids: records.mark_sent(endpoint, ids),
+            )
+        except LRSError as e:
+            sys.stderr.write(f"rehearse: {e}\n  (what was delivered is remembered; run again to send the rest)\n")
+            return EXIT_PROBLEM
+        out.write(f"Sent {n} new statement(s) to {endpoint} ({len(stmts) - n} were already there).\n")
     return EXIT_OK

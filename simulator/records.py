@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 APP = "rehearse"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "rehearse.db"
 
 SCHEMA_V1 = """
@@ -49,8 +49,12 @@ CREATE TABLE scores (
     PRIMARY KEY (run_id, dimension)
 );
 """
-# MIGRATIONS[v] turns a version-v database into version v+1 (none yet: version 1 is the first).
-MIGRATIONS: dict[int, str] = {}
+# MIGRATIONS[v] turns a version-v database into version v+1. A new database is made at version 1
+# and migrated forward like any old one, so every migration runs in every test.
+MIGRATIONS: dict[int, str] = {
+    1: """CREATE TABLE xapi_sent (statement_id TEXT NOT NULL, endpoint TEXT NOT NULL, sent_at REAL NOT NULL,
+          PRIMARY KEY (statement_id, endpoint));""",
+}
 
 
 class RecordsError(Exception):
@@ -111,21 +115,19 @@ class Records:
         if version == 0:
             with conn:
                 conn.executescript(SCHEMA_V1)
-                conn.executemany(
-                    "INSERT INTO meta VALUES (?, ?)", [("app", APP), ("schema_version", str(SCHEMA_VERSION))]
-                )
-        else:
-            while version < SCHEMA_VERSION:
-                with conn:
-                    conn.executescript(MIGRATIONS[version])
-                    version += 1
-                    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-            if version > SCHEMA_VERSION:
-                conn.close()
-                raise RecordsError(
-                    f"{path} was written by a newer Rehearse (schema {version}); update Rehearse "
-                    "or use --data to point at another folder"
-                )
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", [("app", APP), ("schema_version", "1")])
+            version = 1
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise RecordsError(
+                f"{path} was written by a newer Rehearse (schema {version}); update Rehearse "
+                "or use --data to point at another folder"
+            )
+        while version < SCHEMA_VERSION:
+            with conn:
+                conn.executescript(MIGRATIONS[version])
+                version += 1
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
         return cls(conn, path, notice)
 
     def close(self) -> None:
@@ -237,6 +239,16 @@ class Records:
         if not row:
             raise RecordsError(f"no run {run_id}")
         return json.loads(row[0])
+
+    def sent(self, endpoint: str) -> set[str]:
+        """Statement ids already delivered to an LRS endpoint (never send one twice)."""
+        return {r[0] for r in self.conn.execute("SELECT statement_id FROM xapi_sent WHERE endpoint = ?", (endpoint,))}
+
+    def mark_sent(self, endpoint: str, ids: list[str]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO xapi_sent VALUES (?, ?, ?)", [(i, endpoint, time.time()) for i in ids]
+            )
 
     def progress(self, profile: str | None = None, scenario: str | None = None) -> list[tuple[str, float, str, float]]:
         """(scenario id, finished at, dimension, percent) for every finished run, oldest first."""
