@@ -641,12 +641,15 @@ def _asker(stdin: TextIO | None, out: TextIO):
 def _gui_saver(args, out: TextIO):
     """What the window calls with each new run: records after every turn, and --log if given."""
     records = _open_records(args, out)
+    profile = getattr(args, "profile", "me")
 
-    def save(run) -> None:
+    def save(run, record=None) -> None:
         if records is not None:
-            records.track(run, getattr(args, "profile", "me"))
+            rid, started = record or (None, None)
+            records.track(run, profile, run_id=rid, started_at=started)
         _attach_log(run, getattr(args, "log", None))
 
+    save.records, save.profile = records, profile  # the picker offers to continue unfinished runs
     return save
 
 

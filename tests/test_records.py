@@ -93,3 +93,33 @@ def test_the_picker_shows_the_best_result(tmp_path):
     run_cli(["play", PHONE, "--text", "--seed", "7", "--data", str(tmp_path)], stdin="1\n1\n")
     best = best_results(tmp_path)
     assert best["phone-standoff"] == 100.0
+
+
+def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
+    import pytest
+
+    pygame = pytest.importorskip("pygame")
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    import argparse
+    import io
+
+    from simulator.cards import load_cards
+    from simulator.cli import _gui_saver
+    from simulator.player.app import Player
+
+    run_cli(["play", PHONE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")
+    saver = _gui_saver(argparse.Namespace(data=str(tmp_path), profile="me", log=None), io.StringIO())
+    p = Player(load_cards(SCENARIOS), seed=1, on_save=saver, data=str(tmp_path))
+    p.draw()
+    resume = [h.action for h in p.hits if h.action[0] == "resume"]
+    assert len(resume) == 1
+    p.act(resume[0])
+    assert p.ui.screen == "scene" and len(p.run.turns) == 1 and p.run.view().scene.id == "standoff"
+    p.act(("choose", "1"))
+    p.ui.reflection = ""
+    p.act(("reflect_done",))
+    from simulator.records import Records
+
+    (row,) = Records.open(tmp_path).runs()
+    assert row.ended and row.turns == 2  # the same record, continued
+    pygame.quit()

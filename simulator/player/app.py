@@ -107,6 +107,8 @@ class Player:
         from simulator.store import best_results
 
         self.best = best_results(data)
+        self.records = getattr(on_save, "records", None)
+        self.profile = getattr(on_save, "profile", "me")
         self.mode, self.seed, self.timed = mode, seed, timed
         self.scale = 1.0
         self.theme_name = "calm"
@@ -248,6 +250,8 @@ class Player:
         elif kind == "picker":
             self.run = self.scenario = None
             self.ui = UI(screen="picker")
+        elif kind == "resume":
+            self._resume(action[1])
         elif kind == "filter":
             field_, value = action[1], action[2]
             setattr(ui, field_, None if getattr(ui, field_) == value else value)
@@ -407,6 +411,37 @@ class Player:
                 if self.deadline is not None:
                     sleep = min(sleep, max(0.0, self.deadline - now))
                 time.sleep(sleep)
+
+    def unfinished(self) -> list:
+        """Unfinished runs in the records, newest first (at most three), for the picker."""
+        if self.records is None:
+            return []
+        rows = self.records.runs(profile=self.profile, unfinished=True)
+        return sorted(
+            (r for r in rows if r.scenario_path and os.path.exists(r.scenario_path)),
+            key=lambda r: r.updated_at,
+            reverse=True,
+        )[:3]
+
+    def _resume(self, row) -> None:
+        from simulator.errors import ScenarioError
+        from simulator.loader import load_file
+        from simulator.records import replay
+
+        try:
+            scenario = load_file(row.scenario_path)
+        except ScenarioError:
+            return
+        run, _ = replay(scenario, self.records.log(row.id))
+        self.previous_run = None
+        self.scenario, self.run = scenario, run
+        if self.on_save:
+            try:
+                self.on_save(run, (row.id, row.started_at))
+            except TypeError:
+                self.on_save(run)
+        self.ui = UI(screen="debrief" if run.ended else "scene")
+        self._enter_scene()
 
     # --- live authoring ---------------------------------------------------------------------------
 

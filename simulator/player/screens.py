@@ -119,6 +119,9 @@ def draw_picker(p, lay: Layout) -> None:
             x += w + 8
         x += 16
     y += chip_h + 16
+    for row in p.unfinished():
+        label = f"Continue where you left off: {row.title or row.scenario_id} ({row.turns} turn{'s' if row.turns != 1 else ''})"
+        y += button(p, pygame.Rect(m, y, lay.width - 2 * m, 0), label, ("resume", row), lay.small_px, primary=True) + 6
     shown = [
         sc
         for sc in p.scenarios
