@@ -42,6 +42,38 @@ def ensure_venv() -> None:
     say("ready.")
 
 
+LRS = ROOT / ".lrs"
+LRS_BIN = LRS / ("Scripts" if os.name == "nt" else "bin")
+
+
+def ensure_lrs() -> None:
+    """Ralph, a Python learning-record store, for the xAPI integration test (shared/lrs-setup.md).
+    Best effort: if it cannot be installed, that one test is skipped and says why."""
+    stamp = LRS / ".installed"
+    if stamp.exists():
+        return
+    say("installing Ralph (a local learning-record store) into .lrs for the xAPI test (first run only)...")
+    if not (LRS_BIN / "python").exists() and not (LRS_BIN / "python.exe").exists():
+        venv.EnvBuilder(with_pip=True).create(LRS)
+    py = LRS_BIN / ("python.exe" if os.name == "nt" else "python")
+    code = subprocess.call(
+        [
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "ralph-malph[backend-fs,cli,lrs]",
+            "requests",
+        ]
+    )
+    if code == 0:
+        stamp.write_text("ok\n")
+    else:
+        say("Ralph could not be installed; the LRS integration test will be skipped.")
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("play", "test", "setup"):
         print(__doc__)
@@ -52,6 +84,7 @@ def main(argv: list[str]) -> int:
         return 0
     if task == "play":
         return subprocess.call([str(PY), "-m", "simulator", *rest])
+    ensure_lrs()
     code = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
     if code == 5:
         print("[rehearse] pytest collected no tests: that is a failure here.")
