@@ -236,6 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
     ex2.add_argument("--all", action="store_true", help="every profile, not just yours")
     records_options(ex2)
 
+    wk = sub.add_parser(
+        "workshop",
+        help="run a scenario for a room, with a vote at each decision",
+        description="Projector mode: at each decision the room discusses, votes (the facilitator "
+        "types counts, or phones vote on a page this machine serves on the local network), sees the "
+        "tally, and the facilitator picks the choice the room takes.",
+    )
+    wk.add_argument("file", metavar="FILE")
+    wk.add_argument("--no-phones", action="store_true", help="do not serve the voting page; type the counts")
+    wk.add_argument("--port", type=int, default=8123, help="port of the voting page (default 8123)")
+    records_options(wk)
+
     sub.add_parser(
         "schema",
         help="print the JSON Schema of the scenario format",
@@ -273,6 +285,10 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         if args.command == "export" and not (args.output or args.lrs):
             sys.stderr.write("rehearse: error: export needs -o FILE.jsonl, --lrs URL, or both\n")
             return EXIT_USAGE
+        if args.command == "workshop":
+            from simulator import cli_records
+
+            return cli_records.cmd_workshop(args, out, stdin)
         if args.command in ("history", "resume", "forget", "report", "progress", "export"):
             from simulator import cli_records
 

@@ -225,3 +225,43 @@ def cmd_export(args, out: TextIO, stdin) -> int:
             return EXIT_PROBLEM
         out.write(f"Sent {n} new statement(s) to {endpoint} ({len(stmts) - n} were already there).\n")
     return EXIT_OK
+
+
+def cmd_workshop(args, out: TextIO, stdin) -> int:
+    from simulator.errors import ScenarioError
+    from simulator.loader import load_file
+
+    try:
+        scenario = load_file(args.file)
+    except ScenarioError as e:
+        for d in e.diagnostics:
+            sys.stderr.write(d.render() + "\n")
+        return EXIT_PROBLEM
+    if not _gui_or_notice(out):
+        sys.stderr.write("rehearse: the workshop needs a display (a projector); it has no text version yet\n")
+        return EXIT_PROBLEM
+    import pygame
+
+    from simulator.cli import _gui_saver
+    from simulator.player.app import Player
+
+    args.profile = "workshop" if getattr(args, "profile", "me") == "me" else args.profile
+    player = Player([], on_save=_gui_saver(args, out), data=getattr(args, "data", None), size=(1280, 800))
+    player.start_workshop(scenario)
+    server = None
+    if not args.no_phones:
+        from simulator.workshop_web import VoteServer
+
+        try:
+            server = VoteServer(player.workshop, port=args.port).start()
+            player.vote_url = server.url()
+            out.write(f"Phones vote at {player.vote_url} (room code {player.workshop.code}).\n")
+        except OSError as e:
+            out.write(f"(The voting page could not start on port {args.port}: {e.strerror or e}; type the counts.)\n")
+    try:
+        player.loop()
+    finally:
+        if server is not None:
+            server.stop()
+        pygame.quit()
+    return EXIT_OK

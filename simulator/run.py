@@ -130,6 +130,7 @@ class Run:
         self._shown: dict[str, Cue] = {}  # every cue shown so far, in order
         self._noticed: dict[str, None] = {}  # ordered set of noticed cue ids
         self._listeners: list[Callable[[TurnEvent], None]] = []
+        self.turn_notes: dict[int, dict] = {}  # turn number -> extra log keys (a workshop's votes)
         self._show_cues()
 
     # --- reading -------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ class Run:
             "seed": self.seed,
             "mode": self.mode,
             "timed": self.timed,
-            "turns": [t.as_log() for t in self.turns],
+            "turns": [{**t.as_log(), **self.turn_notes.get(t.number, {})} for t in self.turns],
             "ending": self.ending.id if self.ending else None,
             "outcome": self.ending.outcome if self.ending else None,
             "critical": self.critical,

@@ -107,6 +107,8 @@ class Player:
         from simulator.store import best_results
 
         self.best = best_results(data)
+        self.workshop = None  # simulator.workshop.Workshop in workshop mode
+        self.vote_url: str | None = None
         self.records = getattr(on_save, "records", None)
         self.profile = getattr(on_save, "profile", "me")
         self.mode, self.seed, self.timed = mode, seed, timed
@@ -179,6 +181,9 @@ class Player:
         if self.on_save:
             self.on_save(self.run)
         self.ui = UI(screen="scene")
+        if self.workshop is not None:
+            self.workshop.run = self.run
+            self.ui.screen = "workshop" if not self.run.ended else "debrief"
         self._enter_scene()
 
     def _enter_scene(self) -> None:
@@ -250,6 +255,8 @@ class Player:
         elif kind == "picker":
             self.run = self.scenario = None
             self.ui = UI(screen="picker")
+        elif kind == "ws":
+            self._workshop_step(action[1:])
         elif kind == "resume":
             self._resume(action[1])
         elif kind == "filter":
@@ -367,6 +374,16 @@ class Player:
                 return self.act(("continue",))
             if group:
                 return self.act(group[min(ui.focus, len(group) - 1)])
+        if ui.screen == "workshop" and self.workshop is not None:
+            choices = [c.id for c in self.workshop.choices()]
+            if digit and digit <= len(choices):
+                if self.workshop.stage == "vote":
+                    return self.act(("ws", "count", choices[digit - 1], -1 if mods & pygame.KMOD_SHIFT else 1))
+                if self.workshop.stage == "tally":
+                    return self.act(("ws", "pick", choices[digit - 1]))
+            if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
+                return self.act(("ws", "next"))
+            return None
         if ui.screen == "scene" and k == pygame.K_b:
             return self.act(("back",))
         if ui.screen == "debrief":
@@ -411,6 +428,39 @@ class Player:
                 if self.deadline is not None:
                     sleep = min(sleep, max(0.0, self.deadline - now))
                 time.sleep(sleep)
+
+    def start_workshop(self, scenario, vote_url: str | None = None) -> None:
+        """Projector mode: large text, high contrast, a vote at every decision (after the content
+        note, where the scenario has one)."""
+        from simulator.workshop import Workshop
+
+        self.theme_name, self.scale = "contrast", 1.3
+        self._fonts.clear()
+        self.scenarios = [scenario]
+        self.vote_url = vote_url
+        self.workshop = Workshop(None)  # the room code is known before the run starts
+        self.open(scenario)
+
+    def _workshop_step(self, what: tuple) -> None:
+        ws = self.workshop
+        kind = what[0]
+        if kind == "next":
+            if ws.stage == "discuss":
+                ws.open_vote()
+            elif ws.stage == "vote":
+                ws.show_tally()
+            else:
+                self._workshop_decide(None)
+        elif kind == "count":
+            ws.adjust(what[1], what[2])
+        elif kind == "pick":
+            self._workshop_decide(what[1])
+
+    def _workshop_decide(self, choice_id) -> None:
+        turn = self.workshop.decide(choice_id)
+        self.ui.last_turn = turn
+        self.ui.screen = "debrief" if self.run.ended else "workshop"
+        self._enter_scene()
 
     def unfinished(self) -> list:
         """Unfinished runs in the records, newest first (at most three), for the picker."""

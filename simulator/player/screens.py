@@ -94,8 +94,10 @@ def draw_footer(p, lay: Layout) -> None:
     msg = "F1 support resources  ·  Esc leave (nothing counts against you)  ·  Ctrl +/- text size  ·  F2 high contrast"
     if p.scenario is not None and p.scenario.sensitive:
         msg = "Need support now? Call or text 988 (US).  ·  " + msg
-    font = p.font(lay.small_px)
-    p.surface.blit(font.render(msg, True, p.t["muted"]), (lay.margin, y + (h - lay.small_px) // 2 - 2))
+    px = lay.small_px
+    while px > 10 and p.font(px).size(msg)[0] > lay.width - 2 * lay.margin:
+        px -= 1  # a large text scale must not push the footer off the screen
+    p.surface.blit(p.font(px).render(msg, True, p.t["muted"]), (lay.margin, y + (h - px) // 2 - 2))
 
 
 def draw_picker(p, lay: Layout) -> None:
@@ -557,3 +559,95 @@ def draw_watch_errors(p, lay: Layout) -> None:
     )
     for line in lines + ([f"... and {more} more"] if more > 0 else []):
         y = text(p, line, box.x + m // 2, y, box.w - m, lay.small_px)
+
+
+def draw_workshop(p, lay: Layout) -> None:
+    """Projector layout: the scene, then the room's vote, then the tally as a bar chart."""
+    ws = p.workshop
+    run = p.run
+    view = run.view()
+    t = p.t
+    m = lay.margin
+    w = lay.width - 2 * m
+    side = 0
+    if p.vote_url:  # the phone address, room code and QR code, on the right
+        side = min(300, lay.width // 4)
+        _draw_qr(p, f"{p.vote_url}r/{ws.code}", lay.width - m - side, m, side)
+        y = m + side + 8
+        y = text(p, f"Vote on your phone: {p.vote_url}", lay.width - m - side, y, side, lay.small_px)
+        text(
+            p,
+            f"Room code {ws.code}",
+            lay.width - m - side,
+            y + 4,
+            side,
+            lay.body_px,
+            weight="SemiBold",
+            color=t["accent"],
+        )
+        w -= side + m
+    y = m
+    for kind, line in view.lines:
+        who = f"{run.scenario.student.name}: " if kind == "student" else ""
+        y = text(p, who + line.strip(), m, y, w, lay.body_px, weight="SemiBold" if kind == "student" else "Regular")
+        y += 6
+    stage = ws.stage
+    if stage == "discuss" and view.cues:
+        y = text(p, "What do you notice?", m, y + 6, w, lay.small_px + 2, color=t["accent"], weight="SemiBold")
+        for cue in view.cues:
+            y = text(p, f"• {cue.text}", m + m, y, w - m, lay.small_px + 2)
+    heading = {
+        "discuss": "Discuss: what would you do? (Enter opens the vote)",
+        "vote": "Vote (number keys add a vote, Shift+number removes one; Enter shows the tally)",
+        "tally": "The room's vote (Enter takes the majority, or press a choice's number)",
+    }[stage]
+    y = text(p, heading, m, y + 10, w, lay.small_px + 2, color=t["accent"], weight="SemiBold")
+    tally = ws.tally()
+    top = max([n for _, n in tally] + [1])
+    for i, (c, n) in enumerate(tally, 1):
+        r = pygame.Rect(m, y, w, 0)
+        if stage == "tally":
+            bar = pygame.Rect(m, y, int(w * 0.45 * n / top) + 4, lay.body_px + 10)
+            pygame.draw.rect(p.surface, t["accent"], bar, border_radius=6)
+            text(p, f"{n}", bar.right + 8, y + 2, 80, lay.body_px, weight="SemiBold")
+            r = pygame.Rect(m + int(w * 0.5), y, int(w * 0.5), 0)
+            y += (
+                max(button(p, r, f"{c.text}", ("ws", "pick", c.id), lay.small_px + 2, number=str(i)), lay.body_px + 10)
+                + 8
+            )
+        else:
+            label = c.text + (f"    [{n} vote{'s' if n != 1 else ''}]" if stage == "vote" else "")
+            y += (
+                button(
+                    p,
+                    r,
+                    label,
+                    ("ws", "count", c.id, 1) if stage == "vote" else ("ws", "next"),
+                    lay.body_px,
+                    number=str(i),
+                )
+                + 8
+            )
+    nxt = {"discuss": "Open the vote", "vote": "Show the tally", "tally": "Take the majority"}[stage]
+    button(
+        p, pygame.Rect(m, y + 6, 320, lay.body_px * 2 + 6), f"{nxt}  (Enter)", ("ws", "next"), lay.body_px, primary=True
+    )
+
+
+def _draw_qr(p, url: str, x: int, y: int, size: int) -> None:
+    from simulator.workshop_web import qr_matrix
+
+    cache = p.__dict__.setdefault("_qr", {})
+    key = (url, size)
+    if key not in cache:
+        matrix = qr_matrix(url)
+        n = len(matrix)
+        cell = max(1, size // n)
+        surf = pygame.Surface((cell * n, cell * n))
+        surf.fill((255, 255, 255))
+        for row, line in enumerate(matrix):
+            for col, on in enumerate(line):
+                if on:
+                    surf.fill((0, 0, 0), (col * cell, row * cell, cell, cell))
+        cache[key] = surf
+    p.surface.blit(cache[key], (x, y))
