@@ -81,7 +81,12 @@ def build_tables(logs: list[dict]) -> list[Table]:
                 for t in g.get("turns", []):
                     if t.get("reflection"):
                         reflections.rows.append([sid, t["scene"], t["reflection"]])
-    workshop = Table("workshop", "Workshop tallies", ["scenario", "scene", "choice", "votes"])
+    workshop = Table("workshop", "Workshop tallies", ["scenario", "scene", "choice", "votes", "taken by the room"])
+    for sid in sorted(by_scenario):
+        for g in by_scenario[sid]:
+            for t in g.get("turns", []):
+                for choice, n in (t.get("votes") or {}).items():
+                    workshop.rows.append([sid, t["scene"], choice, n, "yes" if choice == t.get("choice") else ""])
     return [runs, endings, choices, scores, cues, workshop, reflections]
 
 

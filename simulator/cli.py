@@ -620,6 +620,17 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, ru
         )
         return EXIT_OK
     player.debrief()
+    if run.turns and any(t.reflection for t in run.turns):
+        try:
+            a = ask("\nMay your reflections appear, without your name, in group reports? Type y or n [n]: ")
+        except EOFError:
+            a = ""
+        if a.strip().lower() in ("y", "yes"):
+            run.share_reflections = True
+            for listener in list(run._listeners):  # save the consent with the run
+                from simulator.run import TurnEvent
+
+                listener(TurnEvent(run, run.turns[-1], run.ended))
     if saver:
         out.write(f"\nThe run is saved in {saver} (rehearse history lists them).\n")
     return EXIT_OK

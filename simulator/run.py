@@ -131,6 +131,7 @@ class Run:
         self._noticed: dict[str, None] = {}  # ordered set of noticed cue ids
         self._listeners: list[Callable[[TurnEvent], None]] = []
         self.turn_notes: dict[int, dict] = {}  # turn number -> extra log keys (a workshop's votes)
+        self.share_reflections = False  # the teacher agreed to share reflections, without names, in reports
         self._show_cues()
 
     # --- reading -------------------------------------------------------------------------------
@@ -347,4 +348,5 @@ class Run:
             "critical": self.critical,
             "score": score.as_log(),
             "cues": {"missed": [c.id for c in self.misses], "false_alarms": [c.id for c in self.false_alarms]},
+            "share_reflections": self.share_reflections,
         }

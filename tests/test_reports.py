@@ -137,3 +137,27 @@ def test_an_unreachable_lrs_is_one_clear_line(tmp_path, monkeypatch):
     play(tmp_path, "1\n1\n", 3)
     code, out, err = run_cli(["export", "--xapi", "--lrs", "http://127.0.0.1:9/xAPI/", "--data", str(tmp_path)])
     assert code == 1 and "cannot reach the LRS" in err and "Traceback" not in err
+
+
+def test_shared_reflections_need_the_teachers_yes_and_workshop_tallies_appear(tmp_path):
+    d = tmp_path / "d"
+    # reflect at the standoff, then agree to share
+    run_cli(["play", PHONE, "--text", "--seed", "1", "--data", str(d)], stdin="\n2\n1\nIt is not about me.\ny\n")
+    run_cli(["play", PHONE, "--text", "--seed", "2", "--data", str(d)], stdin="\n2\n1\nPrivate thought.\nn\n")
+    from simulator.loader import load_file
+    from simulator.records import Records
+    from simulator.run import Run
+    from simulator.workshop import Workshop
+
+    rec = Records.open(d)
+    ws = Workshop(Run(load_file(PHONE), seed=3))
+    rec.track(ws.run, "workshop")
+    ws.open_vote()
+    ws.adjust("crouch", 4)
+    ws.adjust("public", 1)
+    ws.decide()
+    rec.close()
+    run_cli(["report", "-o", str(tmp_path / "r.html"), "--data", str(d)])
+    html = (tmp_path / "r.html").read_text()
+    assert "It is not about me." in html and "Private thought." not in html
+    assert "phone-standoff,quiz,crouch,4,yes" in (tmp_path / "r-workshop.csv").read_text()
