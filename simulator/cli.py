@@ -627,10 +627,7 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, ru
             a = ""
         if a.strip().lower() in ("y", "yes"):
             run.share_reflections = True
-            for listener in list(run._listeners):  # save the consent with the run
-                from simulator.run import TurnEvent
-
-                listener(TurnEvent(run, run.turns[-1], run.ended))
+            run.notify()  # save the consent with the run
     if saver:
         out.write(f"\nThe run is saved in {saver} (rehearse history lists them).\n")
     return EXIT_OK

@@ -222,6 +222,13 @@ class Run:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def notify(self) -> None:
+        """Tell subscribers again about the last turn (after notes or consent were added to the run)."""
+        if self.turns:
+            event = TurnEvent(self, self.turns[-1], self.ended)
+            for listener in list(self._listeners):
+                listener(event)
+
     def find_choice(self, ref: str | int | Choice) -> Choice:
         """The offered choice meant by `ref`: an id, a 1-based position in the scene, or a Choice.
 

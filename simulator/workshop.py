@@ -74,8 +74,5 @@ class Workshop:
             self.decision += 1
         turn = self.run.choose(choice)
         self.run.turn_notes[turn.number] = {"votes": votes, "voters": voters}
-        for listener in list(self.run._listeners):  # save again, now with the votes
-            from simulator.run import TurnEvent
-
-            listener(TurnEvent(self.run, turn, self.run.ended))
+        self.run.notify()  # save again, now with the votes
         return turn

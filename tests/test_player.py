@@ -186,3 +186,19 @@ def test_watch_reloads_keeps_the_run_and_shows_errors(tmp_path):
     assert p.run.view().scene.student == "Why is it always me?"  # the last good version plays on
     assert "still playing the last good version" in texts_drawn(p)
     pygame.quit()
+
+
+def test_sharing_reflections_is_the_teachers_choice(player):
+    player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
+    player.act(("choose", "public"))
+    player.act(("continue",))
+    player.act(("choose", "1"))
+    player.ui.reflection = "A thought."
+    player.act(("reflect_done",))
+    while player.ui.screen == "feedback":
+        player.act(("continue",))
+    assert player.ui.screen == "debrief" and player.run.share_reflections is False
+    assert "Share my reflections in group reports" in texts_drawn(player)
+    player.act(("share",))
+    assert player.run.share_reflections is True and player.run.log()["share_reflections"] is True

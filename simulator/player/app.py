@@ -255,6 +255,9 @@ class Player:
         elif kind == "picker":
             self.run = self.scenario = None
             self.ui = UI(screen="picker")
+        elif kind == "share":
+            run.share_reflections = not run.share_reflections
+            run.notify()
         elif kind == "ws":
             self._workshop_step(action[1:])
         elif kind == "resume":

@@ -494,6 +494,22 @@ def draw_debrief(p, lay: Layout) -> None:
         y = text(p, "Your reflections", x, y + 6, w, lay.body_px, weight="SemiBold")
         for r in db.reflections:
             y = text(p, f"{r.prompt} {r.text}", x + m, y, w - m, lay.small_px + 1)
+        label = (
+            "[x] Share my reflections in group reports, without my name"
+            if run.share_reflections
+            else "[  ] Share my reflections in group reports, without my name"
+        )
+        y += (
+            button(
+                p,
+                pygame.Rect(x + m, y + 4, min(w - m, 640), 0),
+                label,
+                ("share",),
+                lay.small_px,
+                marked=run.share_reflections,
+            )
+            + 8
+        )
     if db.discussion:
         y = text(p, "To discuss", x, y + 6, w, lay.body_px, weight="SemiBold")
         for q in db.discussion:
