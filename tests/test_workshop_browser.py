@@ -43,6 +43,11 @@ def browser():
 
 def test_a_phone_votes_once_in_a_real_browser(browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shows(words: str) -> bool:  # a click starts a navigation; wait for the page it leads to
+        WebDriverWait(browser, 15).until(lambda b: words in b.page_source)
+        return True
 
     from simulator.loader import load_file
     from simulator.run import Run
@@ -55,13 +60,13 @@ def test_a_phone_votes_once_in_a_real_browser(browser):
         browser.get(server.url())
         browser.find_element(By.NAME, "code").send_keys(ws.code.lower())
         browser.find_element(By.TAG_NAME, "button").click()
-        assert "Voting opens when the facilitator asks" in browser.page_source
+        assert shows("Voting opens when the facilitator asks")
         ws.open_vote()
         browser.get(f"{server.url()}r/{ws.code}")
         buttons = browser.find_elements(By.CSS_SELECTOR, "button[name=choice]")
         assert [b.text[:12] for b in buttons] == ["1. Walk over", "2. From the "]
         buttons[1].click()
-        assert "Your vote is in" in browser.page_source
+        assert shows("Your vote is in")
         browser.get(f"{server.url()}r/{ws.code}")  # the same phone comes back
         assert "Your vote is in" in browser.page_source and not browser.find_elements(By.NAME, "choice")
     finally:
