@@ -221,13 +221,8 @@ class Records:
             "r.ended, r.ending, r.outcome, r.critical, r.scenario_path, r.scenario_sha256 FROM runs r "
             "JOIN profiles p ON p.id = r.profile_id WHERE 1=1"
         )
-        args: list = []
-        if profile:
-            q += " AND p.name = ?"
-            args.append(profile)
-        if scenario:
-            q += " AND r.scenario_id = ?"
-            args.append(scenario)
+        where, args = _filters(profile, scenario)
+        q += where
         if unfinished is not None:
             q += " AND r.ended = ?"
             args.append(0 if unfinished else 1)
@@ -256,14 +251,20 @@ class Records:
             "SELECT r.scenario_id, r.updated_at, s.dimension, s.percent FROM scores s JOIN runs r ON r.id = s.run_id "
             "JOIN profiles p ON p.id = r.profile_id WHERE s.percent IS NOT NULL"
         )
-        args: list = []
-        if profile:
-            q += " AND p.name = ?"
-            args.append(profile)
-        if scenario:
-            q += " AND r.scenario_id = ?"
-            args.append(scenario)
-        return list(self.conn.execute(q + " ORDER BY r.updated_at, s.dimension", args))
+        where, args = _filters(profile, scenario)
+        return list(self.conn.execute(q + where + " ORDER BY r.updated_at, s.dimension", args))
+
+
+def _filters(profile: str | None, scenario: str | None) -> tuple[str, list]:
+    """SQL conditions (on runs r joined with profiles p) for an optional profile and scenario."""
+    where, args = "", []
+    if profile:
+        where += " AND p.name = ?"
+        args.append(profile)
+    if scenario:
+        where += " AND r.scenario_id = ?"
+        args.append(scenario)
+    return where, args
 
 
 def _version(conn: sqlite3.Connection) -> int:
