@@ -63,8 +63,9 @@ class Workshop:
         top = max((n for _, n in tally), default=0)
         return next((c for c, n in tally if n == top), tally[0][0] if tally else None)
 
-    def decide(self, choice_id: str | None = None):
-        """The room takes `choice_id` (default: the majority); the votes go into the log."""
+    def decide(self, choice_id: str | None = None, elapsed_ms: int = 0):
+        """The room takes `choice_id` (default: the majority); the votes, and how long the room took
+        (`elapsed_ms`, measured by the shell), go into the log."""
         choice = next((c for c in self.choices() if c.id == choice_id), None) if choice_id else self.majority()
         with self._lock:
             votes = {c.id: self.counts.get(c.id, 0) for c in self.choices()}
@@ -72,7 +73,7 @@ class Workshop:
             self.counts, self.devices = Counter(), set()
             self.stage = "discuss"
             self.decision += 1
-        turn = self.run.choose(choice)
+        turn = self.run.choose(choice, elapsed_ms=elapsed_ms)
         self.run.turn_notes[turn.number] = {"votes": votes, "voters": voters}
         self.run.notify()  # save again, now with the votes
         return turn

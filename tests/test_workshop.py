@@ -85,5 +85,6 @@ def test_projector_screens(tmp_path):
     assert p.workshop.stage == "tally" and dict((c.id, n) for c, n in p.workshop.tally()) == {"crouch": 1, "public": 2}
     p.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode=""))
     assert p.run.turns[0].choice.id == "public"  # the majority
+    assert p.run.turns[0].elapsed_ms >= 0 and p.run.log()["turns"][0]["votes"] == {"crouch": 1, "public": 2}
     p.save(str(tmp_path / "w.png"))
     pygame.quit()

@@ -460,7 +460,8 @@ class Player:
             self._workshop_decide(what[1])
 
     def _workshop_decide(self, choice_id) -> None:
-        turn = self.workshop.decide(choice_id)
+        elapsed = int((time.monotonic() - getattr(self, "_shown_at", time.monotonic())) * 1000)
+        turn = self.workshop.decide(choice_id, elapsed_ms=elapsed)
         self.ui.last_turn = turn
         self.ui.screen = "debrief" if self.run.ended else "workshop"
         self._enter_scene()
