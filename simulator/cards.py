@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SENSITIVE = ("distress", "safety")
-CACHE_VERSION = 1
+from simulator.vocab import SENSITIVE_TOPICS as SENSITIVE
+
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class Card:
     minutes: float | None
     content_note: str | None
     path: str
+    student_name: str = ""
+    about: str | None = None
+    learning_goals: tuple[str, ...] = ()
 
     @property
     def sensitive(self) -> bool:
@@ -48,6 +52,11 @@ def scenario_files(folder: Path) -> list[Path]:
 
 def load_cards(folder: Path) -> list[Card]:
     """The cards of every valid scenario in `folder`, sorted by title."""
+    return load_cards_of(scenario_files(folder))
+
+
+def load_cards_of(files: list[Path]) -> list[Card]:
+    """The cards of the valid scenarios among `files`, sorted by title (cached; see the module)."""
     from simulator.store import data_dir
 
     cache_file = data_dir() / "cache" / "cards.json"
@@ -59,7 +68,7 @@ def load_cards(folder: Path) -> list[Card]:
         cache = {}
     entries = cache.get("files", {}) if isinstance(cache, dict) else {}
     cards, fresh, changed = [], {}, False
-    for f in scenario_files(folder):
+    for f in files:
         try:
             st = f.stat()
         except OSError:
@@ -88,8 +97,10 @@ def load_cards(folder: Path) -> list[Card]:
         if entry.get("card"):
             c = dict(entry["card"])
             c["topics"] = tuple(c["topics"])
+            c["learning_goals"] = tuple(c.get("learning_goals", ()))
             c["path"] = str(f)
             cards.append(Card(**c))
+    fresh = {**entries, **fresh} if len(files) == 1 else fresh  # one file: keep the others' entries
     if changed or set(fresh) != set(entries):
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -99,3 +110,11 @@ def load_cards(folder: Path) -> list[Card]:
         except OSError:
             pass  # a cache we cannot write only costs speed
     return sorted(cards, key=lambda c: c.title.lower())
+
+
+def card_for(path: str | Path) -> Card | None:
+    """The card of one scenario file (from the cache when the file is unchanged), or None if invalid."""
+    p = Path(path)
+    for c in load_cards_of([p]):
+        return c
+    return None

@@ -490,6 +490,23 @@ def _print_diagnostics(err, stream: TextIO) -> None:
 
 
 def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int:
+    gui = not args.text and not args.script and not args.screenshots and _gui_or_notice(out)
+    if gui:  # the window opens on the scenario's card; the scenario loads when the teacher begins
+        from simulator.cards import card_for
+
+        card = card_for(args.file)
+        if card is not None:
+            from simulator.player.main import play_window
+
+            return play_window(
+                [card],
+                mode=args.mode,
+                seed=args.seed,
+                timed=args.timed,
+                watch=args.file if args.watch else None,
+                on_save=_gui_saver(args, out),
+                data=getattr(args, "data", None),
+            )
     from simulator.errors import ScenarioError
     from simulator.loader import load_file
 
@@ -527,20 +544,6 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
         return EXIT_OK
     if args.watch and (args.text or script is not None):
         out.write("(--watch reloads the file in the graphical player; the text player plays it as it is now.)\n")
-    if not args.text and script is None:
-        gui = _gui_or_notice(out)
-        if gui:
-            from simulator.player.main import play_window
-
-            return play_window(
-                [scenario],
-                mode=args.mode,
-                seed=args.seed,
-                timed=args.timed,
-                watch=args.file if args.watch else None,
-                on_save=_gui_saver(args, out),
-                data=getattr(args, "data", None),
-            )
     return play_text(scenario, args, out, stdin, script)
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from simulator.vocab import OUTCOMES, SENSITIVE_TOPICS, STANDARD_DIMENSIONS, TOPICS  # noqa: F401 (re-exported)
+
 if TYPE_CHECKING:
     from simulator.guards import Guard
 
@@ -22,12 +24,6 @@ def _empty() -> Mapping:
     return EMPTY
 
 
-# format: Scoring dimensions, "The standard set"
-STANDARD_DIMENSIONS = ("noticing", "de_escalation", "relationship", "restorative", "safety", "equity")
-TOPICS = ("distress", "safety", "de-escalation", "restorative", "relationship", "equity")
-OUTCOMES = ("good", "mixed", "poor")
-# format: Top-level keys, `content_note`
-SENSITIVE_TOPICS = ("distress", "safety")
 CRITICAL_TAG = "critical-safety"
 
 

@@ -1,4 +1,4 @@
-"""Crisis resources and the content-note text, read from assets/crisis-resources.yaml.
+"""Crisis resources and the content-note text, read from assets/crisis-resources.json.
 
 content-guide.md Part 4A rule 2: one file, with a "last verified" date.
 May import: yaml, the standard library."""
@@ -39,11 +39,14 @@ _FALLBACK = CrisisResources(
 
 @lru_cache(maxsize=1)
 def crisis_resources() -> CrisisResources:
-    """The crisis resources; a built-in minimum if the asset file is missing or unreadable."""
-    import yaml
+    """The crisis resources; a built-in minimum if the asset file is missing or unreadable.
+
+    JSON rather than YAML: the content note is the first screen of a sensitive scenario, and it
+    should not wait for a YAML parser to load."""
+    import json
 
     try:
-        data = yaml.safe_load((ASSETS / "crisis-resources.yaml").read_text(encoding="utf-8"))
+        data = json.loads((ASSETS / "crisis-resources.json").read_text(encoding="utf-8"))
         return CrisisResources(
             str(data["region"]),
             str(data["last_verified"]),
@@ -51,5 +54,5 @@ def crisis_resources() -> CrisisResources:
             str(data["school_note"]),
             str(data["educator_note"]),
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):
         return _FALLBACK

@@ -55,5 +55,7 @@ def test_the_player_opens_a_card(tmp_path, monkeypatch):
     p = Player(deck, seed=3)
     phone = next(c for c in deck if c.id == "phone-standoff")
     p.act(("open", phone))
+    assert p.ui.screen == "note" and p.run is None  # the introduction needs only the card
+    p.act(("continue",))
     assert p.run is not None and p.run.scenario.id == "phone-standoff"
     pygame.quit()

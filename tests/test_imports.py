@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "simulator/errors.py": set(),
     "simulator/guards.py": {"simulator.errors"},
-    "simulator/model.py": {"simulator.guards"},
+    "simulator/model.py": {"simulator.guards", "simulator.vocab"},
+    "simulator/vocab.py": set(),
     "simulator/yamlnodes.py": {"simulator.errors"},
     "simulator/loader.py": {
         "simulator",
@@ -39,7 +40,7 @@ ALLOWED = {
     "simulator/portrait.py": set(),
     "simulator/store.py": set(),
     "simulator/records.py": {"simulator.store", "simulator.engine", "simulator.run"},
-    "simulator/cards.py": {"simulator.loader", "simulator.store"},
+    "simulator/cards.py": {"simulator.loader", "simulator.store", "simulator.vocab"},
     "simulator/lint.py": {"simulator.errors", "simulator.model", "simulator.check"},
     "simulator/graph.py": {"simulator.model", "simulator.check", "simulator.lint", "scoring.compare"},
     "simulator/authortests.py": {

@@ -57,6 +57,9 @@ def test_picker_lists_the_scenarios(player):
 
 def test_conversation_shows_line_cues_and_choices(player):
     player.act(("open", load_file(PHONE)))
+    assert player.ui.screen == "note"  # the introduction comes first
+    assert "Begin" in texts_drawn(player)
+    player.act(("continue",))
     assert player.ui.screen == "scene" and player.ui.phase == "notice"
     drawn = texts_drawn(player)
     assert "Jaw clenched, eyes fixed on the screen." in drawn
@@ -75,6 +78,7 @@ def test_conversation_shows_line_cues_and_choices(player):
 
 def test_keys_mark_cues_and_choose(player):
     player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
     player.draw()
 
     def key(k):
@@ -97,6 +101,7 @@ def test_portrait_changes_with_stress(player):
     tense = face_for(look, {"stress": 0.9, "trust": 0.2, "openness": 0.1})
     assert calm != tense
     player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
     a = pygame.image.tobytes(player.face(200), "RGBA")
     player.run.choose("public")  # stress up, trust down
     b = pygame.image.tobytes(player.face(200), "RGBA")
@@ -105,6 +110,7 @@ def test_portrait_changes_with_stress(player):
 
 def test_rewind_keeps_the_original_and_compares(player):
     player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
     player.act(("continue",))
     player.act(("choose", "public"))
     player.act(("continue",))
@@ -146,7 +152,7 @@ def test_screenshots_of_every_screen(tmp_path):
     )
     assert code == 0, err
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert shots[0] == "01-content-note.png" and any("coach" in s for s in shots) and any("debrief" in s for s in shots)
+    assert shots[0] == "01-intro.png" and any("coach" in s for s in shots) and any("debrief" in s for s in shots)
     img = pygame.image.load(str(tmp_path / shots[1]))
     assert img.get_size() == (1280, 800)
     colors = {img.get_at((x, y))[:3] for x in range(0, 1280, 40) for y in range(0, 800, 40)}
@@ -190,6 +196,7 @@ def test_watch_reloads_keeps_the_run_and_shows_errors(tmp_path):
 
 def test_sharing_reflections_is_the_teachers_choice(player):
     player.act(("open", load_file(PHONE)))
+    player.act(("continue",))
     player.act(("continue",))
     player.act(("choose", "public"))
     player.act(("continue",))

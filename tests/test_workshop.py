@@ -77,7 +77,9 @@ def test_projector_screens(tmp_path):
 
     p = Player([], seed=7)
     p.start_workshop(load_file(PHONE), vote_url="http://127.0.0.1:8123/")
-    assert p.ui.screen == "workshop" and p.theme_name == "contrast"
+    assert p.ui.screen == "note" and p.theme_name == "contrast"  # the introduction, then Begin
+    p.act(("continue",))
+    assert p.ui.screen == "workshop"
     p.draw()
     for key in (pygame.K_RETURN, pygame.K_2, pygame.K_2, pygame.K_1, pygame.K_RETURN):
         p.handle(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))

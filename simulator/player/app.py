@@ -158,24 +158,24 @@ class Player:
     # --- state changes ------------------------------------------------------------------------
 
     def open(self, scenario) -> None:
-        """Show the content note first where there is one; the run starts when the teacher goes on.
+        """Show the scenario's introduction (with its content note and crisis resources, where it
+        has one); the run starts when the teacher goes on.
 
-        `scenario` may be a picker card (simulator.cards.Card): the full scenario loads now."""
-        if not hasattr(scenario, "scenes"):
-            from simulator.loader import load_file
-
-            scenario = load_file(scenario.path)
+        `scenario` may be a picker card (simulator.cards.Card): the introduction needs only the
+        card, and the full scenario loads when the teacher begins."""
         self.previous_run = None
         self.scenario = scenario
         self.run = None
-        if scenario.content_note:
-            self.ui = UI(screen="note")
-            self.dirty = True
-        else:
-            self._start()
+        self.ui = UI(screen="note")
+        self.dirty = True
 
     def _start(self) -> None:
         from simulator.run import Run
+
+        if not hasattr(self.scenario, "scenes"):
+            from simulator.loader import load_file
+
+            self.scenario = load_file(self.scenario.path)
 
         self.run = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed)
         if self.on_save:

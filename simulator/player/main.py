@@ -54,7 +54,7 @@ def play_script_with_screenshots(
 
     try:
         if player.ui.screen == "note":
-            shot("content-note")
+            shot("intro")
             player.act(("continue",))
         for t in turns:
             if player.run.ended:

@@ -10,20 +10,31 @@ import pygame
 from simulator.player.layout import Layout
 from simulator.resources import crisis_resources
 
+_word_widths: dict = {}
+
 
 def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    """Lines of `text` that fit `width` pixels. Word widths are measured once per font and summed
+    (a space between), which is close enough for wrapping and much cheaper than measuring lines."""
+    widths = _word_widths.setdefault(id(font), {})
+    if " " not in widths:
+        widths[" "] = font.size(" ")[0]
+    space = widths[" "]
     lines: list[str] = []
     for para in text.split("\n"):
-        words = para.split()
-        line = ""
-        for word in words:
-            test = f"{line} {word}".strip()
-            if font.size(test)[0] <= width or not line:
-                line = test
+        line: list[str] = []
+        used = 0
+        for word in para.split():
+            w = widths.get(word)
+            if w is None:
+                w = widths[word] = font.size(word)[0]
+            if line and used + space + w > width:
+                lines.append(" ".join(line))
+                line, used = [word], w
             else:
-                lines.append(line)
-                line = word
-        lines.append(line)
+                used += (space if line else 0) + w
+                line.append(word)
+        lines.append(" ".join(line))
     return lines
 
 
@@ -101,7 +112,7 @@ def draw_footer(p, lay: Layout) -> None:
 
 
 def draw_picker(p, lay: Layout) -> None:
-    from simulator.model import TOPICS
+    from simulator.vocab import GRADE_BANDS, TOPICS
 
     m = lay.margin
     ui = p.ui
@@ -109,7 +120,7 @@ def draw_picker(p, lay: Layout) -> None:
     # filter chips: topic and grade band (click to filter, click again to clear)
     x = m
     chip_h = lay.small_px * 2
-    for field_, values in (("band", ("K-2", "3-5", "6-8", "9-12")), ("topic", TOPICS)):
+    for field_, values in (("band", GRADE_BANDS), ("topic", TOPICS)):
         for v in values:
             label = f"grades {v}" if field_ == "band" else v
             w = p.font(lay.small_px).size(label)[0] + 24
@@ -171,18 +182,53 @@ def draw_picker(p, lay: Layout) -> None:
 
 
 def draw_note(p, lay: Layout) -> None:
+    """The scenario's introduction: what it is, who the student is, what you practise; the content
+    note and crisis resources before a sensitive scenario; then an explicit Begin."""
     sc = p.scenario
     m = lay.margin
     w = min(lay.width - 2 * m, 980)
     x = (lay.width - w) // 2
     y = text(p, sc.title, x, m * 2, w, lay.title_px, weight="SemiBold")
-    y = text(p, "Content note", x, y + m, w, lay.body_px, weight="SemiBold", color=p.t["accent"])
-    y = text(p, sc.content_note.strip(), x, y + 4, w, lay.body_px)
-    y = _resources_block(p, x, y + m, w, lay)
+    y = text(p, sc.summary.strip(), x, y + 4, w, lay.body_px)
+    name = getattr(sc, "student_name", None) or getattr(getattr(sc, "student", None), "name", None)
+    about = getattr(sc, "about", None) or getattr(getattr(sc, "student", None), "about", None)
+    if name:
+        y = text(
+            p,
+            f"Student: {name}" + (f". {about.strip()}" if about else ""),
+            x,
+            y + m // 2,
+            w,
+            lay.small_px + 1,
+            color=p.t["muted"],
+        )
+    goals = tuple(getattr(sc, "learning_goals", ()) or ())
+    if goals:
+        y = text(p, "You are practising:", x, y + m // 2, w, lay.small_px + 1, weight="SemiBold")
+        for g in goals[:4]:
+            y = text(p, f"• {g}", x + m, y, w - m, lay.small_px + 1)
+    if sc.content_note:
+        y = text(p, "Content note", x, y + m, w, lay.body_px, weight="SemiBold", color=p.t["accent"])
+        y = text(p, sc.content_note.strip(), x, y + 4, w, lay.body_px)
+        y = _resources_block(p, x, y + m, w, lay)
+    mode = (
+        "Coach mode: feedback after each choice."
+        if p.mode == "coach"
+        else "Assess mode: feedback waits for the debrief."
+    )
+    y = text(
+        p,
+        mode + " Leave at any moment with Esc; nothing counts against you.",
+        x,
+        y + m // 2,
+        w,
+        lay.small_px,
+        color=p.t["muted"],
+    )
     button(
         p,
         pygame.Rect(x, y + m, min(w, 420), lay.body_px * 2 + 8),
-        "Continue to the scenario  (Enter)",
+        "Begin  (Enter)",
         ("continue",),
         lay.body_px,
         primary=True,
