@@ -182,9 +182,35 @@ def draw_picker(p, lay: Layout) -> None:
 
 
 def draw_note(p, lay: Layout) -> None:
+    """The scenario's introduction, at the largest text size that keeps Begin on screen."""
+    _fit(p, lay, _draw_intro)
+
+
+def _fit(p, lay: Layout, draw) -> None:
+    """Draw with `draw(p, lay, scale)` at the largest scale (down from 1) whose bottom stays above
+    the footer, measuring on a scratch surface first."""
+    scratch = p.__dict__.get("_scratch")
+    if scratch is None or scratch.get_size() != p.surface.get_size():
+        scratch = p._scratch = pygame.Surface(p.surface.get_size())
+    scale = 1.0
+    for _ in range(8):
+        real, hits = p.surface, list(p.hits)
+        p.surface = scratch
+        try:
+            bottom = draw(p, lay, scale)
+        finally:
+            p.surface, p.hits = real, hits
+        if bottom <= lay.footer[1] - 4 or scale <= 0.55:
+            break
+        scale -= 0.07
+    draw(p, lay, scale)
+
+
+def _draw_intro(p, lay: Layout, k: float) -> int:
     """The scenario's introduction: what it is, who the student is, what you practise; the content
     note and crisis resources before a sensitive scenario; then an explicit Begin."""
     sc = p.scenario
+    lay = _scaled(lay, k)
     m = lay.margin
     w = min(lay.width - 2 * m, 980)
     x = (lay.width - w) // 2
@@ -195,7 +221,7 @@ def draw_note(p, lay: Layout) -> None:
     if name:
         y = text(
             p,
-            f"Student: {name}" + (f". {about.strip()}" if about else ""),
+            f"Student: {name}" + (f". {_first_sentences(about.strip(), 260)}" if about else ""),
             x,
             y + m // 2,
             w,
@@ -225,7 +251,7 @@ def draw_note(p, lay: Layout) -> None:
         lay.small_px,
         color=p.t["muted"],
     )
-    button(
+    h = button(
         p,
         pygame.Rect(x, y + m, min(w, 420), lay.body_px * 2 + 8),
         "Begin  (Enter)",
@@ -240,6 +266,31 @@ def draw_note(p, lay: Layout) -> None:
         ("picker",) if len(p.scenarios) > 1 else ("quit",),
         lay.body_px,
     )
+    return y + m + h
+
+
+def _scaled(lay: Layout, k: float) -> Layout:
+    from dataclasses import replace
+
+    if k >= 1:
+        return lay
+    return replace(
+        lay,
+        body_px=max(11, int(lay.body_px * k)),
+        title_px=max(14, int(lay.title_px * k)),
+        small_px=max(10, int(lay.small_px * k)),
+        margin=max(8, int(lay.margin * k)),
+    )
+
+
+def _first_sentences(text_: str, limit: int) -> str:
+    """As many whole sentences as fit in `limit` characters (at least the first)."""
+    out = ""
+    for part in text_.replace("? ", "?|").replace(". ", ".|").replace("! ", "!|").split("|"):
+        if out and len(out) + len(part) + 1 > limit:
+            break
+        out = f"{out} {part}".strip()
+    return out
 
 
 def _resources_block(p, x, y, w, lay) -> int:
