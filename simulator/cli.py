@@ -565,9 +565,14 @@ def _gui_or_notice(out: TextIO) -> bool:
 def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, run=None, record=None) -> int:
     from simulator.engine import EngineError
     from simulator.run import Run
+
+    # a person at the keyboard sees the choices in a per-run order; a script's transcript keeps the file's
+    from simulator.store import shuffle_choices
     from simulator.textplayer import KeyboardDriver, Left, Screen, TextPlayer
 
-    run = run or Run(scenario, seed=args.seed, mode=args.mode, timed=args.timed)
+    run = run or Run(
+        scenario, seed=args.seed, mode=args.mode, timed=args.timed, shuffle=script is None and shuffle_choices()
+    )
     screen = Screen(out)
     player = TextPlayer(run, screen)
     log_path = getattr(args, "log", None)

@@ -313,7 +313,9 @@ def replay(scenario, log: dict):
     from simulator.engine import EngineError
     from simulator.run import Run
 
-    run = Run(scenario, seed=int(log["seed"]), mode=log.get("mode", "coach"), timed=bool(log.get("timed")))
+    run = Run(
+        scenario, seed=int(log["seed"]), mode=log.get("mode", "coach"), timed=bool(log.get("timed")), shuffle=True
+    )  # a resumed run is played by a person
     n = 0
     for t in log.get("turns", []):
         if run.ended:

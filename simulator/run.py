@@ -115,10 +115,12 @@ class Run:
         mode: str = "coach",
         timed: bool = False,
         engine: Engine | None = None,
+        shuffle: bool = False,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.scenario = scenario
+        self.shuffle = shuffle  # show choices in a per-run order, so the best move is not always first
         self.seed = draw_seed() if seed is None else int(seed)
         self.mode = mode
         self.timed = timed
@@ -170,11 +172,25 @@ class Run:
     def offered_choices(self) -> tuple[Choice, ...]:
         return () if self.ended else self.engine.offered(self.state)
 
+    def shown_choices(self) -> tuple[Choice, ...]:
+        """The offered choices in the order players show them: the file's order, or with `shuffle` a
+        fixed order per run and scene (stable across revisits), drawn from the seed without touching
+        the run's generator, so logs stay the same."""
+        offered = self.offered_choices()
+        if not self.shuffle:
+            return offered
+        import hashlib
+
+        def key(c: Choice) -> bytes:
+            return hashlib.sha256(f"{self.seed}/{self.state.scene}/{c.id}".encode()).digest()
+
+        return tuple(sorted(offered, key=key))
+
     def view(self) -> SceneView:
         scene = self.engine.scene(self.state)
         passed = tuple(self.scenario.scenes[s] for s in self._passed)
         timeout = scene.timeout.seconds if (self.timed and scene.timeout and not self.ended) else None
-        return SceneView(scene, passed, self._markable(), self.offered_choices(), timeout, self.ending, len(self.turns))
+        return SceneView(scene, passed, self._markable(), self.shown_choices(), timeout, self.ending, len(self.turns))
 
     def _markable(self) -> tuple[Cue, ...]:
         if self.ended:
@@ -328,7 +344,9 @@ class Run:
         This run is kept as it is; the two can be compared."""
         if not 0 <= turns <= len(self.turns):
             raise ValueError(f"can rewind to 0..{len(self.turns)} turns, not {turns}")
-        new = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed, engine=self.engine)
+        new = Run(
+            self.scenario, seed=self.seed, mode=self.mode, timed=self.timed, engine=self.engine, shuffle=self.shuffle
+        )
         for t in self.turns[:turns]:
             new._turn(t.choice, t.noticed, t.reflection, t.elapsed_ms)
         return new

@@ -47,3 +47,10 @@ def best_results(folder: str | Path | None = None) -> dict[str, float]:
     for sid, pct in rows:
         out[sid] = max(out.get(sid, 0.0), float(pct))
     return out
+
+
+def shuffle_choices() -> bool:
+    """Whether players show choices in a per-run order (the default), so that the best move is not
+    always in the same place. REHEARSE_CHOICE_ORDER=file keeps the scenario file's order (a
+    facilitator who wants everyone to see the same numbers, or tests)."""
+    return os.environ.get("REHEARSE_CHOICE_ORDER", "shuffled") != "file"

@@ -30,7 +30,7 @@ class Workshop:
         self._lock = threading.Lock()
 
     def choices(self):
-        return self.run.offered_choices()
+        return self.run.shown_choices()
 
     def open_vote(self) -> None:
         with self._lock:

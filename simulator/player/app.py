@@ -177,7 +177,9 @@ class Player:
 
             self.scenario = load_file(self.scenario.path)
 
-        self.run = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed)
+        from simulator.store import shuffle_choices
+
+        self.run = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed, shuffle=shuffle_choices())
         if self.on_save:
             self.on_save(self.run)
         self.ui = UI(screen="scene")
@@ -525,7 +527,7 @@ class Player:
         from simulator.engine import EngineError
         from simulator.run import Run
 
-        new = Run(scenario, seed=old.seed, mode=old.mode, timed=old.timed)
+        new = Run(scenario, seed=old.seed, mode=old.mode, timed=old.timed, shuffle=old.shuffle)
         for t in old.turns:  # replay as far as the new version allows
             if new.ended:
                 break
