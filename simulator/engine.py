@@ -277,7 +277,7 @@ class Engine:
         """A turn's effects, in the format's order, without moving to another scene."""
         mood = state.mood
         if comp.delta is not None:
-            mood = np.clip(mood + comp.delta, 0.0, 1.0)
+            mood = (mood + comp.delta).clip(0.0, 1.0)  # the method skips np.clip's dispatch: same result
         if self.drift:
             mood = mood + self.drift * (state.baseline - mood)
         if mood is not state.mood:
