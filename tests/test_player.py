@@ -209,3 +209,20 @@ def test_sharing_reflections_is_the_teachers_choice(player):
     assert "Share my reflections in group reports" in texts_drawn(player)
     player.act(("share",))
     assert player.run.share_reflections is True and player.run.log()["share_reflections"] is True
+
+
+def test_the_picker_scrolls_to_every_scenario(tmp_path):
+    from pathlib import Path
+
+    from simulator.cards import load_cards
+    from simulator.player.app import Player
+
+    deck = load_cards(Path(SCENARIOS))
+    p = Player(deck, seed=1, size=(1280, 800))
+    seen = set()
+    for _ in range(12):
+        p.draw()
+        seen |= {h.action[1].id for h in p.hits if h.action[0] == "open"}
+        p.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_PAGEDOWN, mod=0, unicode=""))
+    assert seen == {c.id for c in deck}
+    pygame.quit()

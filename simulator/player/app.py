@@ -79,6 +79,7 @@ class UI:
     last_turn: object = None
     topic: str | None = None  # picker filter
     band: str | None = None  # picker filter
+    first: int = 0  # the first scenario card shown (the picker scrolls)
     debrief_scroll: int = 0
     previous: str = "scene"  # where the resources overlay returns to
 
@@ -264,10 +265,13 @@ class Player:
             self._workshop_step(action[1:])
         elif kind == "resume":
             self._resume(action[1])
+        elif kind == "page":
+            ui.first = max(0, ui.first + action[1])  # draw_picker keeps it within the list
+            ui.focus = 0
         elif kind == "filter":
             field_, value = action[1], action[2]
             setattr(ui, field_, None if getattr(ui, field_) == value else value)
-            ui.focus = 0
+            ui.focus = ui.first = 0
         elif kind == "back":
             if run and run.turns and not run.ended:
                 self.previous_run = run
@@ -330,6 +334,8 @@ class Player:
                     break
         elif event.type == pygame.MOUSEWHEEL and ui.screen == "debrief":
             self.act(("scroll", -event.y * 40))
+        elif event.type == pygame.MOUSEWHEEL and ui.screen == "picker":
+            self.act(("page", -event.y * 2))
         elif event.type == pygame.TEXTINPUT and ui.screen == "reflect":
             self.act(("type", event.text))
         elif event.type == pygame.KEYDOWN:
@@ -389,6 +395,8 @@ class Player:
             if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
                 return self.act(("ws", "next"))
             return None
+        if ui.screen == "picker" and k in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+            return self.act(("page", 4 if k == pygame.K_PAGEDOWN else -4))
         if ui.screen == "scene" and k == pygame.K_b:
             return self.act(("back",))
         if ui.screen == "debrief":

@@ -153,32 +153,57 @@ def draw_picker(p, lay: Layout) -> None:
         return
     cols = 2 if lay.width >= 1000 else 1
     col_w = (lay.width - (cols + 1) * m) // cols
+    ui.first = min(ui.first, max(0, len(shown) - 1)) // cols * cols
+    if ui.first:
+        y = text(
+            p,
+            f"▲ {ui.first} more above (scroll, or Page Up)",
+            m,
+            y,
+            lay.width - 2 * m,
+            lay.small_px,
+            color=p.t["muted"],
+        )
+    bottom = lay.footer[1] - lay.small_px - 14
     row_y = y
     heights: list[int] = []
-    for i, sc in enumerate(shown):
+    n_drawn = 0
+    for i, sc in enumerate(shown[ui.first :]):
         col = i % cols
         if col == 0 and i:
             row_y += max(heights) + m // 2
             heights = []
-        if row_y > lay.footer[1] - 3 * lay.body_px:
-            break
         best = p.best.get(sc.id)
         label = (
-            f"{sc.title}  (grades {sc.grades}" + (f", {sc.minutes:g} min" if sc.minutes else "") + ")\n"
-            f"{sc.summary.strip()}\nTopics: {', '.join(sc.topics)}"
+            f"{sc.title}  (grades {sc.grades}"
+            + (f", {sc.minutes:g} min" if sc.minutes else "")
+            + ")\n"
+            + f"{sc.summary.strip()}\nTopics: {', '.join(sc.topics)}"
             + ("   [content note]" if sc.content_note else "")
             + (f"   Your best so far: {best:.0f}%" if best is not None else "")
         )
-        h = button(
-            p,
-            pygame.Rect(m + col * (col_w + m), row_y, col_w, 0),
-            label,
-            ("open", sc),
-            lay.small_px,
-            number=str(i + 1) if i < 9 else None,
-            focused=ui.focus == i,
-        )
+        rect = pygame.Rect(m + col * (col_w + m), row_y, col_w, 0)
+        real, hits = p.surface, list(p.hits)  # measure first: draw only cards that fit whole
+        p.surface = p.__dict__.setdefault("_scratch_picker", pygame.Surface(p.surface.get_size()))
+        h = button(p, rect, label, ("open", sc), lay.small_px)
+        p.surface, p.hits = real, hits
+        if row_y + h > bottom:
+            break
+        button(p, rect, label, ("open", sc), lay.small_px, number=str(i + 1) if i < 9 else None, focused=ui.focus == i)
         heights.append(h)
+        n_drawn = i + 1
+    more = len(shown) - ui.first - n_drawn
+    if more > 0:
+        text(
+            p,
+            f"▼ {more} more below (scroll, or Page Down)",
+            m,
+            bottom + 4,
+            lay.width - 2 * m,
+            lay.small_px,
+            color=p.t["accent"],
+            weight="SemiBold",
+        )
 
 
 def draw_note(p, lay: Layout) -> None:
