@@ -12,7 +12,6 @@ May import: loader, engine, model, errors, numpy, the standard library."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,26 +44,13 @@ class FileReport:
 def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
     """(path, problem) for each file named or found under a folder; problem is None when readable.
 
-    Folders are searched recursively for *.yaml and *.yml, sorted, without following links that
-    lead outside the folder."""
+    Folders are searched as the picker searches them (simulator.cards.scenario_files)."""
+    from simulator.cards import scenario_files
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            root = path.resolve()
-            found = []
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in filenames:
-                    if (
-                        name.endswith(SCENARIO_SUFFIXES)
-                        and not name.startswith(".")
-                        and not name.endswith(".tests.yaml")
-                    ):
-                        f = Path(dirpath) / name
-                        if f.is_symlink() and not f.resolve().is_relative_to(root):
-                            continue
-                        found.append(f)
-            yield from ((str(f), None) for f in sorted(found))
+            yield from ((str(f), None) for f in scenario_files(path))
         elif path.exists():
             yield str(path), None
         else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-# Interactive runs autosave; keep the tests' runs out of the user's data folder.
+# Interactive runs are saved to the records; keep the tests' runs out of the user's data folder.
 os.environ["REHEARSE_DATA"] = tempfile.mkdtemp(prefix="rehearse-test-data-")
 # Tests type choice numbers; keep the file's order (tests/test_choice_order.py checks the shuffle).
 os.environ["REHEARSE_CHOICE_ORDER"] = "file"

@@ -31,6 +31,7 @@ ALLOWED = {
         "simulator.engine",
         "simulator.errors",
         "simulator.loader",
+        "simulator.cards",
         "simulator.model",
         "simulator.lint",
     },
