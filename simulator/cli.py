@@ -246,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("file", metavar="FILE")
     wk.add_argument("--no-phones", action="store_true", help="do not serve the voting page; type the counts")
     wk.add_argument("--port", type=int, default=8123, help="port of the voting page (default 8123)")
+    wk.add_argument("--host", default="0.0.0.0",
+                    help="address the voting page listens on and shows (default: every network; the address "
+                    "shown is this machine's own)")
     records_options(wk)
 
     sub.add_parser(

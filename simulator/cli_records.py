@@ -253,7 +253,7 @@ def cmd_workshop(args, out: TextIO, stdin) -> int:
         from simulator.workshop_web import VoteServer
 
         try:
-            server = VoteServer(player.workshop, port=args.port).start()
+            server = VoteServer(player.workshop, host=args.host, port=args.port).start()
             player.vote_url = server.url()
             out.write(f"Phones vote at {player.vote_url} (room code {player.workshop.code}).\n")
         except OSError as e:
