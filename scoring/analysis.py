@@ -215,11 +215,6 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
     )
 
 
-def score_bounds(engine: Engine, state: State, budget: int | None = None) -> Bounds:
-    """Bounds of each dimension's choice-and-timeout score over every run from `state` to an ending."""
-    return analyze(engine, state, budget, paths=False).bounds
-
-
 def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> dict[str, tuple[Step, ...]]:
     """A shortest path (fewest turns) from `state` to each reachable ending, breadth first."""
     budget = DEFAULT_BUDGET if budget is None else budget

@@ -1,11 +1,11 @@
-"""The rubric's dimensions: names, what each means, and how to read a percent of range.
+"""The rubric's dimensions: their titles, and how to read a percent of range.
 
 content-guide.md Part 2 maps seven rubric dimensions onto the format's six standard ones.
 May import: simulator.model, the standard library."""
 
 from __future__ import annotations
 
-from simulator.model import STANDARD_DIMENSIONS, Scenario
+from simulator.model import STANDARD_DIMENSIONS
 
 TITLES = {
     "noticing": "Noticing",
@@ -15,25 +15,11 @@ TITLES = {
     "safety": "Safety and referral",
     "equity": "Equity and bias awareness",
 }
-DESCRIPTIONS = {
-    "noticing": "Noticing real signs against the student's own baseline, without over-reading red herrings.",
-    "de_escalation": "Matching the response to the student's phase: calm, no audience, choices, face saved.",
-    "relationship": "Open questions and reflections, following the student's lead, warmth without fixing.",
-    "restorative": "Calm first, the harmed person heard, a concrete repair agreed, and follow-up.",
-    "safety": "Asking directly when signs warrant, declining secrecy kindly, a same-day in-person handoff.",
-    "equity": "Observable behaviour over labels, a pause before deciding, the same rule for every student.",
-}
 assert set(TITLES) == set(STANDARD_DIMENSIONS)
 
 
 def title(dim: str) -> str:
     return TITLES.get(dim, dim.replace("_", " ").capitalize())
-
-
-def description(dim: str, scenario: Scenario | None = None) -> str:
-    if scenario is not None and dim in scenario.rubric.dimensions:
-        return scenario.rubric.dimensions[dim]
-    return DESCRIPTIONS.get(dim, "")
 
 
 def reading(percent: float) -> str:

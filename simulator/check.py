@@ -23,7 +23,6 @@ from simulator.loader import read_file
 from simulator.model import Scenario
 
 MAX_STATES = 20_000
-SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass

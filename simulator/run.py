@@ -324,11 +324,11 @@ class Run:
     def _check_noticed(self, noticed: Iterable[str]) -> tuple[str, ...]:
         if isinstance(noticed, str):
             noticed = (noticed,)
-        here = {c.id for c in self._markable()}
+        here = [c.id for c in self._markable()]
         marks: list[str] = []
         for cid in noticed:
             if cid not in here:
-                shown = ", ".join(sorted(here)) or "none"
+                shown = ", ".join(here) or "none"
                 raise EngineError(
                     f"cue '{cid}' is not shown in scene '{self.state.scene}'; cues here: {shown}", self.state.scene
                 )

@@ -9,11 +9,10 @@ May import: run, model, resources, scoring, the standard library."""
 from __future__ import annotations
 
 import shutil
-import sys
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TextIO
 
 from simulator.engine import EngineError
@@ -277,7 +276,6 @@ class KeyboardDriver:
     player: TextPlayer
     ask: Callable[[str], str] = input
     clock: Callable[[], float] | None = None  # default: time.monotonic, looked up at each call
-    said_help: bool = field(default=False)
 
     def _ask(self, prompt: str) -> str:
         try:
@@ -368,7 +366,3 @@ def intro_lines(scenario: Scenario) -> str:
     mins = f", about {scenario.minutes:g} min" if scenario.minutes else ""
     note = "  [content note]" if scenario.content_note else ""
     return f"{scenario.title} (grades {scenario.grades}{mins}; {topics}){note}"
-
-
-def stdout_screen() -> Screen:
-    return Screen(sys.stdout)

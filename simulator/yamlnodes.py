@@ -11,7 +11,6 @@ May import: errors, yaml, the standard library."""
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -369,6 +368,3 @@ def duplicate_keys(node: Mapping) -> Iterator[Scalar]:
         if k.text in seen:
             yield k
         seen.add(k.text)
-
-
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")

@@ -398,7 +398,7 @@ def _fit_decision(p, lay: Layout, view) -> None:
 
 def _draw_decision(p, lay: Layout, view, px: int, small: int) -> int:
     t = p.t
-    cx, cy, cw, ch = lay.choices
+    cx, cy, cw, _ = lay.choices
     if view.cues:
         label = (
             "What do you notice? Press a number or click to mark; Enter when done."
