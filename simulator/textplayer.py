@@ -210,8 +210,8 @@ class TextPlayer:
         if db.critical:
             self.s.line()
             self.s.line(
-                "Needs another run: this run took a critical safety step that district protocols "
-                "rule out. The feedback below explains it; try the scenario again."
+                "Needs another run: this run took a step that district protocols treat as a critical "
+                "safety error. The feedback below explains it; try the scenario again."
             )
         if db.dimensions:
             self.s.line()

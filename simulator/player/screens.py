@@ -532,7 +532,7 @@ def draw_debrief(p, lay: Layout) -> None:
     if db.critical:
         y = text(
             p,
-            "Needs another run: this run took a critical safety step that district protocols rule out. "
+            "Needs another run: this run took a step that district protocols treat as a critical safety error. "
             "The notes below explain it.",
             x,
             y + 6,
