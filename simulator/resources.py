@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+from simulator.paths import assets_dir
+
+ASSETS = assets_dir()
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pygame
 
+from simulator.paths import assets_dir
 from simulator.player.layout import layout
 from simulator.portrait import face_for, render_png
 
 IDLE_SLEEP = 0.05  # seconds between looks at the event queue while nothing happens (input feels instant)
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+ASSETS = assets_dir()
 FONTS = ASSETS / "fonts"
 
 THEMES = {
