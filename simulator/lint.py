@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # What fits the player's panels at the default size (characters).
 MAX_CHARS = {"narration": 1000, "student": 400, "choice": 420, "cue": 220, "feedback": 700}
 
-# content-guide.md 4C: phrase -> preferred wording (whole words, case-insensitive)
+# docs/content-rules.md (Wording table): phrase -> preferred wording (whole words, case-insensitive)
 WORDING = {
     "committed suicide": "died by suicide",
     "successful suicide": "died by suicide",
@@ -230,7 +230,7 @@ def _lengths(sc: Scenario, scene) -> list[ScenarioError]:
 
 
 def _wording(sc: Scenario, scene) -> list[ScenarioError]:
-    """content-guide.md 4C: flag listed phrases, except quoted ones in feedback and cue notes, and a
+    """docs/content-rules.md (Wording table): flag listed phrases, except quoted ones in feedback and cue notes, and a
     choice's text when any of its scores is negative (a poor choice may use a poor phrase on purpose)."""
     f, out = sc.path, []
     places = [(scene.narration, scene.at, "narration"), (scene.student, scene.at, "the student's line")]
@@ -251,7 +251,7 @@ def _wording(sc: Scenario, scene) -> list[ScenarioError]:
                     f,
                     at,
                     "harmful-wording",
-                    f"'{m.group(1)}' in {where} of scene '{scene.id}' (content guide 4C)",
+                    f"'{m.group(1)}' in {where} of scene '{scene.id}' (see docs/content-rules.md, Wording table)",
                     f"prefer: {WORDING[phrase]}",
                 )
             )
@@ -338,7 +338,7 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
 
 def library_lint(scenarios: list[Scenario]) -> list[ScenarioError]:
     """Across files: an identity descriptor used only for the students who cause trouble
-    (content guide 4B: no group is the default for defiance or discipline)."""
+    (docs/content-rules.md (Writing students without stereotypes): no group is the default for defiance or discipline)."""
     words = (
         "black",
         "white",
@@ -376,7 +376,7 @@ def library_lint(scenarios: list[Scenario]) -> list[ScenarioError]:
                         "identity-only-for-trouble",
                         f"'{w}' describes students only in scenarios where they cause trouble "
                         f"({len(rows)} across the library)",
-                        "vary who is in which role (content guide 4B, identity x role matrix)",
+                        "vary who is in which role; see docs/content-rules.md (Writing students without stereotypes)",
                     )
                 )
     return out

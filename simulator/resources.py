@@ -1,6 +1,6 @@
 """Crisis resources and the content-note text, read from assets/crisis-resources.json.
 
-content-guide.md Part 4A rule 2: one file, with a "last verified" date.
+docs/content-rules.md (Content notes and crisis resources): one file, with a "last verified" date.
 May import: yaml, the standard library."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ EXAMPLE = "phone-standoff"
 LIBRARY = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != EXAMPLE)
 BANDS = ("K-2", "3-5", "6-8", "9-12")
 
-# content-guide.md 4C: phrases to flag outside a poor choice's text and quoted feedback/notes
+# docs/content-rules.md (Wording table): phrases to flag outside a poor choice's text and quoted feedback/notes
 HARMFUL = [
     "committed suicide",
     "successful suicide",
@@ -150,11 +150,13 @@ def test_wording_table(path):
     for where, text in places:
         low = text.lower()
         for phrase in HARMFUL:
-            assert not re.search(rf"\b{re.escape(phrase)}\b", low), f"{where}: '{phrase}' (content guide 4C)"
+            assert not re.search(rf"\b{re.escape(phrase)}\b", low), (
+                f"{where}: '{phrase}' (docs/content-rules.md (Wording table))"
+            )
 
 
 def test_no_group_is_the_default_for_causing_trouble(library):
-    """A rough identity-by-role check (content guide 4B): the students in de-escalation and
+    """A rough identity-by-role check (docs/content-rules.md (Writing students without stereotypes)): the students in de-escalation and
     restorative scenarios are not mostly described with one identity word."""
     words = (
         "black",
