@@ -3,7 +3,7 @@
 format: Scoring dimensions. "Reachable means: some run with the same starting mood (same seed)
 gets there, taking any offered choice or any timeout at each turn, never repeating a whole
 state (scene, mood, flags, visited scenes, choices taken)." States are compared by
-`Engine.key`: what can still change what the run may do (docs/format-notes.md).
+`Engine.key`: what can still change what the run may do (docs/format.md, Readings).
 
 One depth-first search over the engine's pure `apply_turn` computes, for every state, its best
 and worst future on each dimension, its best and worst weighted future, and how many distinct
@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import sys
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from simulator.engine import Engine, State
+import numpy as np
+
+from simulator.engine import Engine, State, StateKey
 
 DEFAULT_BUDGET = 150_000  # states entered; past it the analysis is reported as not exact
 MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes it inexact
+
+# A state's future, memoised by `Engine.key`: per dimension the lowest and highest raw gain to an
+# ending, the best weighted gain and the index of the move that starts it, the worst weighted
+# gain and its move (-1 at an ending), and ending id -> distinct paths there.
+Future = tuple[tuple[int, ...], tuple[int, ...], float, int, float, int, dict[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +72,15 @@ class Analysis:
     exact: bool
     states: int
     stuck: tuple[str, ...] = field(default=())  # scenes reachable with nothing offered
-    memo: dict = field(default_factory=dict, repr=False, compare=False)  # key -> future summary
+    memo: dict[StateKey, Future | None] = field(default_factory=dict, repr=False, compare=False)
 
     def best_future(self, engine: Engine, state: State) -> float | None:
         """The highest weighted score still reachable from `state` (None if unknown or no ending)."""
         r = self.memo.get(engine.key(state))
         return None if r is None else r[2]
 
-    def weighted(self, delta) -> float:
+    def weighted(self, delta: Iterable[float]) -> float:
+        """A change in raw scores, weighted as `best` and `worst` weigh it."""
         return sum(w * x for w, x in zip(self.weights, delta))
 
 
@@ -92,38 +102,40 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
     budget = DEFAULT_BUDGET if budget is None else budget
     n = len(engine.dims)
     weights = _weights(engine)
-    # key -> (lo, hi, best weighted, best move index, worst weighted, worst move index, ending counts)
-    memo: dict[tuple, tuple | None] = {}
-    on_path: set[tuple] = set()
+    memo: dict[StateKey, Future | None] = {}
+    on_path: set[StateKey] = set()
     scenes: set[str] = set()
     taken: set[tuple[str, str]] = set()
-    loops: dict[tuple, Step] = {}
+    loops: dict[tuple[str, str | None], Step] = {}
     stuck: set[str] = set()
-    info = {"entered": 0, "exact": True}
+    entered = 0
+    exact = True
 
-    def weighted(d) -> float:
+    def weighted(d: list[int]) -> float:
         return sum(w * x for w, x in zip(weights, d))
 
-    def future(s: State):
+    def future(s: State) -> Future | None:
+        nonlocal entered, exact
         key = engine.key(s)
         if key in memo:
             return memo[key]
         if key in on_path:
             return None
-        info["entered"] += 1
-        if info["entered"] > budget:
+        entered += 1
+        if entered > budget:
             raise _Budget
         scenes.add(s.scene)
         scene = engine.scene(s)
         if scene.ending is not None:
-            res = ((0,) * n, (0,) * n, 0.0, -1, 0.0, -1, {scene.ending: 1})
+            res: Future | None = ((0,) * n, (0,) * n, 0.0, -1, 0.0, -1, {scene.ending: 1})
             memo[key] = res
             return res
         if len(on_path) >= MAX_DEPTH:
-            info["exact"] = False
+            exact = False
             return None
         on_path.add(key)
-        lo = hi = None
+        lo: list[int] | None = None
+        hi: list[int] = []  # set with lo
         bw = ww = 0.0
         bi = wi = -1
         counts: dict[str, int] = {}
@@ -169,12 +181,12 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
     try:
         res = future(state)
     except _Budget:
-        info["exact"] = False
+        exact = False
         res = None
     finally:
         sys.setrecursionlimit(old)
 
-    def follow(which: int) -> tuple[tuple[Step, ...], tuple[int, ...]]:
+    def follow(which: Literal[3, 5]) -> tuple[tuple[Step, ...], tuple[int, ...]]:
         path: list[Step] = []
         s = state
         while True:
@@ -193,14 +205,14 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
         engine.dims,
         tuple(b + r for b, r in zip(base, res[0])) if res else base,
         tuple(b + r for b, r in zip(base, res[1])) if res else base,
-        info["exact"],
-        info["entered"],
+        exact,
+        entered,
     )
     return Analysis(
         bounds=bounds,
         weights=weights,
         endings={e: counts.get(e, 0) for e in engine.scenario.endings},
-        shortest=shortest_paths(engine, state, budget) if paths and info["exact"] else {},
+        shortest=shortest_paths(engine, state, budget) if paths and exact else {},
         best=best,
         best_raw=best_raw,
         worst=worst,
@@ -208,8 +220,8 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
         scenes_reached=frozenset(scenes),
         choices_taken=frozenset(taken),
         loops=tuple(loops.values()),
-        exact=info["exact"],
-        states=info["entered"],
+        exact=exact,
+        states=entered,
         stuck=tuple(sorted(stuck)),
         memo=memo,
     )
@@ -218,9 +230,9 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
 def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> dict[str, tuple[Step, ...]]:
     """A shortest path (fewest turns) from `state` to each reachable ending, breadth first."""
     budget = DEFAULT_BUDGET if budget is None else budget
-    parent: dict[tuple, tuple[tuple, Step] | None] = {engine.key(state): None}
+    parent: dict[StateKey, tuple[StateKey, Step] | None] = {engine.key(state): None}
     queue = deque([state])
-    found: dict[str, tuple] = {}
+    found: dict[str, StateKey] = {}
     while queue and len(parent) <= budget:
         s = queue.popleft()
         ending = engine.scene(s).ending
@@ -236,9 +248,11 @@ def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> d
     out = {}
     for ending, k in found.items():
         steps = []
-        while parent[k] is not None:
-            k, step = parent[k]  # type: ignore[misc]
+        link = parent[k]
+        while link is not None:
+            k, step = link
             steps.append(step)
+            link = parent[k]
         out[ending] = tuple(reversed(steps))
     return out
 
@@ -256,17 +270,17 @@ class Sample:
     endings: dict[str, int]  # ending id -> runs that reached it
     unfinished: int  # runs cut at MAX_RANDOM_TURNS or stuck with nothing offered
     dims: tuple[str, ...]
-    scores: object  # numpy int array, runs x dims: choice-and-timeout raw scores of finished runs
+    scores: np.ndarray  # int64, runs x dims: choice-and-timeout raw scores of finished runs
     turns: int  # turns taken in all
 
 
-def random_runs(engine: Engine, runs: int, seed: int, progress=None, start: int = 0) -> Sample:
+def random_runs(
+    engine: Engine, runs: int, seed: int, progress: Callable[[int], object] | None = None, start: int = 0
+) -> Sample:
     """`runs` playthroughs taking a uniformly random offered move (choice or timeout) each turn.
 
     Run i uses the generator of SeedSequence(seed).spawn, so a slice of runs gives the same
     results wherever it is computed (`start` is the index of the first run)."""
-    import numpy as np
-
     # the children SeedSequence(seed).spawn() would give, made directly: run i's key is (i,)
     children = [np.random.SeedSequence(seed, spawn_key=(start + i,)) for i in range(runs)]
     endings: dict[str, int] = {}
@@ -299,8 +313,7 @@ def random_runs(engine: Engine, runs: int, seed: int, progress=None, start: int 
 
 
 def merge_samples(parts: list[Sample]) -> Sample:
-    import numpy as np
-
+    """One sample from parts computed apart (runs, endings and scores added up, in order)."""
     endings: dict[str, int] = {}
     for p in parts:
         for e, c in p.endings.items():

@@ -6,7 +6,8 @@ turning points of the run (the turns that moved the mood or the score the most) 
 choice that was offered there, lists missed cues and false alarms with their notes, and carries
 the discussion prompts and the teacher's reflections.
 
-May import: scoring.scores, scoring.analysis, scoring.rubric, simulator.model, numpy, the standard library."""
+May import: scoring.scores, scoring.analysis, scoring.rubric, simulator.model, numpy, the standard library;
+simulator.engine and simulator.run for types only."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from scoring.scores import DimensionScore, RunScore, run_analysis, score_run
 from simulator.model import Choice, Cue, Ending
 
 if TYPE_CHECKING:
-    from simulator.run import Run
+    from scoring.analysis import Analysis
+    from simulator.engine import Engine, State
+    from simulator.run import Run, Turn
 
 MOOD_WEIGHT = 10.0  # a mood change of 0.1 counts like one score point when ranking turning points
 
@@ -74,7 +77,7 @@ class Debrief:
     reflections: tuple[Reflection, ...]
     sensitive: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """Plain data, for JSON (and golden tests)."""
         return {
             "title": self.title,
@@ -124,7 +127,7 @@ def mood_series(run: Run) -> tuple[tuple[str, ...], np.ndarray]:
     return names, np.vstack(rows) if names else np.zeros((len(rows), 0))
 
 
-def _did(turn) -> str:
+def _did(turn: Turn) -> str:
     return turn.choice.text if turn.choice else "You waited; the moment passed."
 
 
@@ -136,7 +139,7 @@ def turning_points(run: Run, most: int = 3) -> tuple[TurningPoint, ...]:
     eng = run.engine
     analysis = run_analysis(run)
     state = run.start_state
-    scored = []
+    scored: list[tuple[float, int, TurningPoint]] = []
     for t in run.turns:
         comp = eng.compiled(t.scene, t.choice)
         alternatives = [(c, eng.compiled(t.scene, c)) for c in eng.offered(state)]
@@ -162,18 +165,26 @@ def turning_points(run: Run, most: int = 3) -> tuple[TurningPoint, ...]:
     return tuple(tp for size, _, tp in sorted(top, key=lambda x: x[1]) if size > 0)
 
 
-def _value(analysis, eng, state, child) -> float | None:
+def _value(analysis: Analysis, eng: Engine, state: State, child: State) -> float | None:
     future = analysis.best_future(eng, child)
     if future is None:
         return None
     return analysis.weighted([c - s for c, s in zip(child.raw, state.raw)]) + future
 
 
+def _read(d: DimensionScore) -> DimensionReading:
+    percent = d.percent
+    # build_debrief scores with bounds (score_run's default), which gives every dimension a min
+    # and a max, so a percent; an unbounded score here would be a bug in this module.
+    assert percent is not None, f"dimension '{d.name}' was scored without bounds"
+    return DimensionReading(d, rubric.title(d.name), rubric.reading(percent))
+
+
 def build_debrief(run: Run) -> Debrief:
     """Everything the teacher sees after the run, in the order players show it."""
     score = score_run(run)
     sc = run.scenario
-    dims = tuple(DimensionReading(d, rubric.title(d.name), rubric.reading(d.percent)) for d in score.dimensions)
+    dims = tuple(_read(d) for d in score.dimensions)
     notes = []
     reflections = []
     for t in run.turns:

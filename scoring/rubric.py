@@ -1,6 +1,6 @@
 """The rubric's dimensions: their titles, and how to read a percent of range.
 
-content-guide.md Part 2 maps seven rubric dimensions onto the format's six standard ones.
+docs/content-rules.md, "The six dimensions": the guide's seven rubric dimensions map onto the format's six.
 May import: simulator.model, the standard library."""
 
 from __future__ import annotations

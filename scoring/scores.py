@@ -26,13 +26,9 @@ class DimensionScore:
         """100 * (raw - min) / (max - min); 100 when max = min; None without bounds."""
         if self.min is None or self.max is None:
             return None
-        if self.max == self.min:
-            return 100.0
-        # A run that loops back to a moment it was in can pass the bounds (which count no
-        # repeats); `check` warns about such loops. Keep the percent within 0..100.
-        return min(100.0, max(0.0, round(100.0 * (self.raw - self.min) / (self.max - self.min), 1)))
+        return percent_of_range(self.raw, self.min, self.max)
 
-    def as_log(self) -> dict:
+    def as_log(self) -> dict[str, int | float | None]:
         if self.min is None:
             return {"raw": self.raw}
         return {"raw": self.raw, "min": self.min, "max": self.max, "percent": self.percent}
@@ -53,8 +49,8 @@ class RunScore:
                 return d
         raise KeyError(name)
 
-    def as_log(self) -> dict:
-        out: dict = {
+    def as_log(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "dimensions": {d.name: d.as_log() for d in self.dimensions},
             "noticing": {"hits": self.hits, "misses": self.misses, "false_alarms": self.false_alarms},
         }
@@ -65,7 +61,16 @@ class RunScore:
         return out
 
 
-_cache: dict[tuple, Analysis] = {}
+def percent_of_range(raw: int, low: int, high: int) -> float:
+    """100 * (raw - low) / (high - low), rounded to 0.1 and kept within 0..100; 100 when high = low."""
+    if high == low:
+        return 100.0
+    # A run that loops back to a moment it was in can pass the bounds (which count no
+    # repeats); `check` warns about such loops. Keep the percent within 0..100.
+    return min(100.0, max(0.0, round(100.0 * (raw - low) / (high - low), 1)))
+
+
+_cache: dict[tuple[object, ...], Analysis] = {}
 
 
 def run_analysis(run: Run) -> Analysis:
@@ -84,12 +89,13 @@ def score_run(run: Run, *, bounds: bool = True) -> RunScore:
     With bounds=False, min and max are left out (None): raw scores only, with no search."""
     if not bounds:
         raw = run.raw_scores()
-        dims = tuple(DimensionScore(n, raw[n], None, None) for n in run.engine.dims)  # type: ignore[arg-type]
-        return RunScore(dims, len(run.hits), len(run.misses), len(run.false_alarms), False, None)
+        unbounded = tuple(DimensionScore(n, raw[n], None, None) for n in run.engine.dims)
+        return RunScore(unbounded, len(run.hits), len(run.misses), len(run.false_alarms), False, None)
     b = run_analysis(run).bounds
     raw = run.raw_scores()
     shown = run.cues_shown
-    dims = []
+    dims: list[DimensionScore] = []
+    percents: list[float] = []  # of dims, from the ints, so no None reaches the weighting
     for name in run.engine.dims:
         lo, hi = b.range(name)
         if name == "noticing":
@@ -98,10 +104,11 @@ def score_run(run: Run, *, bounds: bool = True) -> RunScore:
             lo -= sum(1 for c in shown if not c.sign)
             hi += sum(1 for c in shown if c.sign)
         dims.append(DimensionScore(name, raw[name], lo, hi))
+        percents.append(percent_of_range(raw[name], lo, hi))
     weights = run.scenario.rubric.weights
     weighted = None
     if weights:
         total = sum(weights.get(d.name, 0.0) for d in dims)
         if total > 0:
-            weighted = round(sum(weights.get(d.name, 0.0) * d.percent for d in dims) / total, 1)
+            weighted = round(sum(weights.get(d.name, 0.0) * p for d, p in zip(dims, percents)) / total, 1)
     return RunScore(tuple(dims), len(run.hits), len(run.misses), len(run.false_alarms), b.exact, weighted)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
 
 BASE = "https://rehearse.invalid/xapi"
 NS = uuid.uuid5(uuid.NAMESPACE_URL, BASE)
@@ -22,7 +24,9 @@ def _when(t: float) -> str:
     return dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def statements(log: dict, *, run_id: str, profile: str, started_at: float) -> list[dict]:
+# Any: a run log and xAPI statements are JSON, read and built by key.
+def statements(log: Mapping[str, Any], *, run_id: str, profile: str, started_at: float) -> list[dict[str, Any]]:
+    """The statements for one run log: one `answered` per turn, one `completed` if it ended."""
     sid = log["scenario"]["id"]
     actor = {"objectType": "Agent", "account": {"homePage": f"{BASE}/profiles", "name": profile}}
     scenario = {
@@ -39,7 +43,7 @@ def statements(log: dict, *, run_id: str, profile: str, started_at: float) -> li
         },
         "contextActivities": {"parent": [scenario]},
     }
-    out = []
+    out: list[dict[str, Any]] = []
     t = started_at
     for n, turn in enumerate(log.get("turns", []), 1):
         t += turn.get("elapsed_ms", 0) / 1000
@@ -98,16 +102,16 @@ class LRSError(Exception):
 
 
 def send(
-    stmts: list[dict],
+    stmts: list[dict[str, Any]],
     endpoint: str,
     auth: str | None,
     *,
     already: set[str],
-    mark,
+    mark: Callable[[list[str]], object],
     batch: int = 50,
     retries: int = 5,
     backoff_s: float = 0.5,
-    sleep=None,
+    sleep: Callable[[float], object] | None = None,
     timeout_s: float = 20.0,
 ) -> int:
     """POST statements to `endpoint` + 'statements' in batches, skipping ids in `already`.
@@ -154,7 +158,7 @@ def send(
     return sent
 
 
-def auth_from_env(env) -> str | None:
+def auth_from_env(env: Mapping[str, str]) -> str | None:
     """Basic auth from REHEARSE_LRS_USER and REHEARSE_LRS_PASSWORD, or REHEARSE_LRS_AUTH as given."""
     import base64
 

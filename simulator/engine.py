@@ -12,17 +12,28 @@ Two ways to move a run, one set of rules:
   checks it on random runs).
 
 Pure: no I/O, no clock; randomness only from the `rng` passed in.
-May import: model, guards, errors, numpy, transitions."""
+May import: model, guards, errors, numpy, transitions, the standard library."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from simulator.guards import Guard, compile_guard
 from simulator.model import Choice, Effect, Scenario, Scene
+
+if TYPE_CHECKING:
+    from transitions import EventData
+
+GuardFn = Callable[["State"], bool]  # a compiled guard: does it hold in this state?
+# Per scene: reads mood, flag indices, visited-scene mask, chosen-choice mask, reads turns.
+Needs = tuple[bool, tuple[int, ...], int, int, bool]
+# Engine.key: scene, mood bytes, flags, visited, chosen, turns (None where no guard ahead reads it).
+StateKey = tuple[str, bytes | None, tuple[bool | int, ...], int, int, int | None]
 
 
 class EngineError(Exception):
@@ -47,7 +58,7 @@ class State:
     chosen: int = 0  # bit i: choice i (engine-wide numbering) has been taken
     raw: tuple[int, ...] = ()  # score sums of choices and timeouts, one per engine dimension
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, bytes, tuple[bool | int, ...], int, int]:
         """What makes two states the same (format: Scoring dimensions, "never repeating a whole state")."""
         return (self.scene, self.mood.tobytes(), self.flags, self.visited, self.chosen)
 
@@ -85,10 +96,10 @@ class Engine:
             for c in scene.choices or ():
                 self.choice_bit[(sid, c.id)] = 1 << n
                 n += 1
-        self._guards: dict[int, object] = {}
-        self._choices: dict[str, tuple[tuple[Choice, _Compiled, object], ...]] = {}
+        self._guards: dict[int, GuardFn] = {}
+        self._choices: dict[str, tuple[tuple[Choice, _Compiled, GuardFn | None], ...]] = {}
         self._timeouts: dict[str, _Compiled] = {}
-        self._routes: dict[str, tuple[tuple[object, str], ...]] = {}
+        self._routes: dict[str, tuple[tuple[GuardFn | None, str], ...]] = {}
         for sid, scene in scenario.scenes.items():
             if scene.choices is not None:
                 self._choices[sid] = tuple(
@@ -103,7 +114,7 @@ class Engine:
 
     # --- compiling ---------------------------------------------------------------------------
 
-    def _future_needs(self) -> dict[str, tuple[bool, tuple[int, ...], int, int, bool]]:
+    def _future_needs(self) -> dict[str, Needs]:
         """Per scene, the parts of a state that can still change what a run may do from there.
 
         A guard reads moods, flags, `turns`, visited scenes and chosen choices; `once` reads the
@@ -111,10 +122,10 @@ class Engine:
         two states that differ only there have the same future. Propagated backwards over the
         scene graph until nothing changes."""
         sc = self.scenario
-        local: dict[str, list] = {}
+        local: dict[str, list[int]] = {}
         succ: dict[str, set[str]] = {}
         for sid, scene in sc.scenes.items():
-            need = [False, 0, 0, 0, False]  # mood, flag mask, visited mask, chosen mask, turns
+            need: list[int] = [False, 0, 0, 0, False]  # mood, flag mask, visited mask, chosen mask, turns
             guards = [c.guard for c in scene.choices or ()] + [r.guard for r in scene.next or ()]
             for g in guards:
                 if g is None:
@@ -153,13 +164,13 @@ class Engine:
                 if new != ns:
                     needs[sid] = new
                     work.append(sid)
-        out = {}
+        out: dict[str, Needs] = {}
         for sid, (mood, fmask, vmask, cmask, turns) in needs.items():
             fidx = tuple(i for i in range(len(self.flag_names)) if fmask >> i & 1)
-            out[sid] = (mood, fidx, vmask, cmask, turns)
+            out[sid] = (bool(mood), fidx, vmask, cmask, bool(turns))
         return out
 
-    def key(self, state: State) -> tuple:
+    def key(self, state: State) -> StateKey:
         """What of `state` can still change what the run may do: equal keys, equal futures.
 
         The analysis and `check` treat a repeat of this key on one path as a repeat of the whole
@@ -189,7 +200,7 @@ class Engine:
             tuple((self._dim_ix[d], v) for d, v in eff.score.items()),
         )
 
-    def guard(self, guard: Guard | None):
+    def guard(self, guard: Guard | None) -> GuardFn | None:
         """A function State -> bool for a guard (None: always true)."""
         if guard is None:
             return None
@@ -198,7 +209,8 @@ class Engine:
             self._guards[key] = compile_guard(guard, self._leaf)
         return self._guards[key]
 
-    def _leaf(self, t: tuple):
+    # Any: guards treats the state as opaque (its Resolver takes functions of `object`).
+    def _leaf(self, t: tuple[str, ...]) -> Callable[[Any], object]:
         if t[0] == "name":
             name = t[1]
             if name == "turns":
@@ -237,6 +249,7 @@ class Engine:
         return self.route(state)
 
     def scene(self, state: State) -> Scene:
+        """The scene the run is in."""
         return self.scenario.scenes[state.scene]
 
     def offered(self, state: State) -> tuple[Choice, ...]:
@@ -336,7 +349,7 @@ class Engine:
     def mood_dict(self, mood: np.ndarray) -> dict[str, float]:
         return {m: float(v) for m, v in zip(self.moods, mood)}
 
-    def flags_dict(self, state: State) -> MappingProxyType:
+    def flags_dict(self, state: State) -> MappingProxyType[str, bool | int]:
         return MappingProxyType(dict(zip(self.flag_names, state.flags)))
 
 
@@ -361,7 +374,7 @@ class SceneMachine:
 
         self.engine = engine
         self.cursor = _Cursor(engine, state)
-        trans = []
+        trans: list[dict[str, Any]] = []
         for sid, scene in engine.scenario.scenes.items():
             for c in scene.choices or ():
                 trans.append({"trigger": _trigger(sid, c.id), "source": sid, "dest": c.goto, "before": self._apply})
@@ -395,17 +408,17 @@ class SceneMachine:
             after_state_change=self._entered,
         )
 
-    def _holds(self, g):
+    def _holds(self, g: GuardFn) -> Callable[[EventData], bool]:
         return lambda event: g(self.cursor.state)
 
-    def _apply(self, event) -> None:
+    def _apply(self, event: EventData) -> None:
         cur = self.cursor
         cur.state = self.engine.effects(cur.state, event.kwargs["effect"])
 
-    def _pass(self, event) -> None:
+    def _pass(self, event: EventData) -> None:
         self.cursor.passed.append(self.cursor.scene)
 
-    def _entered(self, event) -> None:
+    def _entered(self, event: EventData) -> None:
         cur = self.cursor
         cur.state = self.engine.enter(cur.state, cur.scene)
         if cur.state.scene in self.engine._routes:

@@ -3,24 +3,29 @@
 Loaded data never changes: tuples, not lists; read-only mappings. Each object keeps the
 position of its YAML node (`at`) so that later checks can point at it.
 
-May import: guards, the standard library."""
+May import: vocab (its word lists are re-exported), guards (for types only), the standard library."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Never
 
-from simulator.vocab import OUTCOMES, SENSITIVE_TOPICS, STANDARD_DIMENSIONS, TOPICS  # noqa: F401 (re-exported)
+# re-exported: the format's word lists belong to the model's public names ("X as X" says so)
+from simulator.vocab import OUTCOMES as OUTCOMES
+from simulator.vocab import SENSITIVE_TOPICS as SENSITIVE_TOPICS
+from simulator.vocab import STANDARD_DIMENSIONS as STANDARD_DIMENSIONS
+from simulator.vocab import TOPICS as TOPICS
 
 if TYPE_CHECKING:
     from simulator.guards import Guard
 
-EMPTY: Mapping = MappingProxyType({})
+# Never: an empty map is a map of any value type (Mapping is covariant in its values).
+EMPTY: Mapping[str, Never] = MappingProxyType({})
 
 
-def _empty() -> Mapping:
+def _empty() -> Mapping[str, Never]:
     return EMPTY
 
 

@@ -136,7 +136,7 @@ def check_portrait(portrait: Mapping[str, object]) -> list[tuple[str, str, str |
     """Problems in a `portrait:` mapping, as (key, message, hint); empty when it is valid."""
     import difflib
 
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for key, value in portrait.items():
         if key.startswith("x-"):
             continue
@@ -221,6 +221,7 @@ def render_svg(face: Face) -> str:
         eyebrows=pa.EyebrowType[face.eyebrows],
         eyes=pa.EyeType[face.eyes],
         mouth=pa.MouthType[face.mouth],
+        # call-overload: int() takes no `object`; check_portrait has made sure skin is an int 1..7
         skin_color=SKIN[int(look["skin"])],  # type: ignore[call-overload]
         hair_color=pa.HairColor[HAIR_COLOR[str(look["hair_color"])]],
         accessory=pa.AccessoryType[GLASSES[str(look["glasses"])]],
@@ -229,7 +230,8 @@ def render_svg(face: Face) -> str:
         shirt_graphic=pa.ClothingGraphic.BEAR if hasattr(pa.ClothingGraphic, "BEAR") else list(pa.ClothingGraphic)[0],
         **kw,
     )
-    return avatar.render()
+    svg: str = avatar.render()  # python_avatars has no type hints
+    return svg
 
 
 def render_png(face: Face, size: int) -> bytes:

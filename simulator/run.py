@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -63,10 +64,10 @@ class Turn:
     choice: Choice | None
     noticed: tuple[str, ...]
     reflection: str | None
-    mood_before: MappingProxyType
-    mood_after: MappingProxyType
+    mood_before: MappingProxyType[str, float]
+    mood_after: MappingProxyType[str, float]
     elapsed_ms: int
-    score: MappingProxyType  # dimension -> delta of this turn
+    score: MappingProxyType[str, int]  # dimension -> delta of this turn
     feedback: str | None
     to: str  # the scene the run is in after routing
     passed: tuple[str, ...] = ()
@@ -75,7 +76,7 @@ class Turn:
     def critical(self) -> bool:
         return self.choice is not None and self.choice.critical
 
-    def as_log(self) -> dict:
+    def as_log(self) -> dict[str, object]:
         return {
             "scene": self.scene,
             "choice": self.choice.id if self.choice else None,
@@ -132,7 +133,7 @@ class Run:
         self._shown: dict[str, Cue] = {}  # every cue shown so far, in order
         self._noticed: dict[str, None] = {}  # ordered set of noticed cue ids
         self._listeners: list[Callable[[TurnEvent], None]] = []
-        self.turn_notes: dict[int, dict] = {}  # turn number -> extra log keys (a workshop's votes)
+        self.turn_notes: dict[int, dict[str, object]] = {}  # turn number -> extra log keys (a workshop's votes)
         self.share_reflections = False  # the teacher agreed to share reflections, without names, in reports
         self._show_cues()
 
@@ -157,11 +158,11 @@ class Run:
         return self.mode == "coach"
 
     @property
-    def mood(self) -> MappingProxyType:
+    def mood(self) -> MappingProxyType[str, float]:
         return MappingProxyType(self.engine.mood_dict(self.state.mood))
 
     @property
-    def flags(self) -> MappingProxyType:
+    def flags(self) -> MappingProxyType[str, bool | int]:
         return self.engine.flags_dict(self.state)
 
     @property
@@ -353,7 +354,7 @@ class Run:
 
     # --- the record ------------------------------------------------------------------------------
 
-    def log(self, *, bounds: bool | None = None) -> dict:
+    def log(self, *, bounds: bool | None = None) -> dict[str, Any]:  # Any: JSON, read by key
         """The run as the format's log (rehearse-log/1), ready for JSON.
 
         Score bounds need a search of the scenario; by default they are included once the run has
