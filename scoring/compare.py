@@ -1,23 +1,221 @@
 """Compare two runs of one scenario from their logs: where they diverged and what it changed.
 
-For a run and its rewind, or a teacher's run against the best path. Logs are read as plain data
-(rehearse-log/1); a log that is not one gets a clear error.
+For a run and its rewind, or a teacher's run against the best path. Logs are untrusted input: a
+file someone hands to `compare`, `graph --log` or `report --logs`, or a row of the records. They
+are read into checked data in one place (`read_log` for a file, `check_log` for parsed JSON), and a
+log that is not a rehearse-log/1 run log gets a clear error naming where and what is wrong.
 
 May import: scoring.rubric, the standard library."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scoring import rubric
 
 MAX_LOG_BYTES = 50 * 1024 * 1024
+LOG_FORMAT = "rehearse-log/1"
+# A score is a sum of small per-choice points; anything beyond this is not a score but damage, and
+# would make the tables and the text unreadable (a 4,000-digit "raw").
+MAX_SCORE = 10**9
+MAX_ELAPSED_MS = 10**12  # about 30 years
 
 
 class LogError(Exception):
     """A file that is not a readable rehearse-log/1 run log."""
+
+
+def read_log(path: str) -> dict[str, Any]:
+    """The checked log in the file at `path`; LogError (naming the file and the problem) if it is not one."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise LogError(f"{path}: no such file" if not p.exists() else f"{path}: not a file")
+        if p.stat().st_size > MAX_LOG_BYTES:
+            raise LogError(f"{path}: too large to be a run log (over {MAX_LOG_BYTES // 2**20} MB)")
+        raw = p.read_bytes()
+    except OSError as e:
+        raise LogError(f"{path}: cannot read it ({e.strerror or e})") from None
+    return check_log(parse_log_text(raw, path), path)
+
+
+def parse_log_text(raw: bytes | str, source: str) -> object:
+    """JSON from a log's bytes or text; LogError for anything that is not UTF-8 JSON."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise LogError(f"{source}: not a run log (byte {e.start + 1} is not UTF-8 text)") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise LogError(f"{source}:{e.lineno}:{e.colno}: not a JSON run log ({e.msg})") from None
+    except RecursionError:
+        raise LogError(f"{source}: not a run log (nested too deep to be one)") from None
+    except ValueError as e:  # an integer of more digits than Python converts (4,300)
+        raise LogError(f"{source}: not a run log ({e})") from None
+
+
+def _kind(v: object) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "an object"
+    return type(v).__name__
+
+
+class _Checker:
+    """Checks one log's values, naming each by its place (`turns[2].choice`) when it is wrong."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, expected: str, found: object) -> LogError:
+        shown = f" ({found:.40}...)" if isinstance(found, str) and len(found) > 40 else ""
+        return LogError(f"{self.source}: damaged run log: {where} should be {expected}, found {_kind(found)}{shown}")
+
+    def obj(self, v: object, where: str) -> dict[str, Any]:
+        if not isinstance(v, dict):
+            raise self.fail(where, "an object", v)
+        return v
+
+    def text(self, v: object, where: str, *, null: bool = False) -> str | None:
+        if v is None and null:
+            return None
+        if not isinstance(v, str):
+            raise self.fail(where, "text or null" if null else "text", v)
+        return v
+
+    def texts(self, v: object, where: str) -> list[str]:
+        if not isinstance(v, list):
+            raise self.fail(where, "a list of text", v)
+        for i, x in enumerate(v):
+            self.text(x, f"{where}[{i}]")
+        return list(v)
+
+    def flag(self, v: object, where: str) -> bool:
+        if not isinstance(v, bool):
+            raise self.fail(where, "true or false", v)
+        return v
+
+    def whole(self, v: object, where: str, lo: int, hi: int) -> int:
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.fail(where, "a whole number", v)
+        if not lo <= v <= hi:
+            raise LogError(f"{self.source}: damaged run log: {where} should be from {lo} to {hi}, found {_big(v)}")
+        return v
+
+    def number(self, v: object, where: str, lo: float, hi: float, *, null: bool = False) -> float | None:
+        if v is None and null:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.fail(where, "a number or null" if null else "a number", v)
+        if not (math.isfinite(v) and lo <= v <= hi):
+            raise LogError(f"{self.source}: damaged run log: {where} should be from {lo:g} to {hi:g}, found {_big(v)}")
+        return v
+
+    def points(self, v: object, where: str) -> dict[str, int]:
+        """A map of dimension -> whole-number points (a turn's score)."""
+        return {k: self.whole(x, f"{where}.{k}", -MAX_SCORE, MAX_SCORE) for k, x in self.obj(v, where).items()}
+
+    def mood(self, v: object, where: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for k, x in self.obj(v, where).items():
+            n = self.number(x, f"{where}.{k}", -1e6, 1e6)
+            assert n is not None
+            out[k] = n
+        return out
+
+
+def _big(v: float) -> str:
+    s = repr(v)
+    return s if len(s) <= 24 else f"a number of {len(s)} digits"
+
+
+def check_log(data: object, source: str) -> dict[str, Any]:
+    """The run log in parsed JSON `data`, with every value the readers use checked and the optional
+    ones filled in; LogError naming `source`, the place and what was expected if it is not one.
+
+    This is the one place a log's shape is trusted from: compare, graph --log, report and export
+    read only what it returns."""
+    c = _Checker(source)
+    if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
+        raise LogError(f'{source}: not a run log (expected "format": "{LOG_FORMAT}")')
+    sc = c.obj(data.get("scenario"), "scenario")
+    scenario_id = c.text(sc.get("id"), "scenario.id")
+    if not scenario_id:
+        raise LogError(f"{source}: damaged run log: scenario.id is empty")
+    out: dict[str, Any] = {
+        **data,  # keys the readers do not use (a workshop's voters) pass through unchecked
+        "format": LOG_FORMAT,
+        "scenario": {"id": scenario_id, "sha256": c.text(sc.get("sha256", ""), "scenario.sha256")},
+        # numpy's generator takes any non-negative whole number; 2**128 is far beyond what we draw
+        "seed": c.whole(data.get("seed"), "seed", 0, 2**128),
+        "mode": c.text(data.get("mode", "coach"), "mode"),
+        "timed": c.flag(data.get("timed", False), "timed"),
+        "ending": c.text(data.get("ending"), "ending", null=True),
+        "outcome": c.text(data.get("outcome"), "outcome", null=True),
+        "critical": c.flag(data.get("critical", False), "critical"),
+        "share_reflections": data.get("share_reflections") is True,
+    }
+    turns = data.get("turns")
+    if not isinstance(turns, list):
+        raise c.fail("turns", "a list of turns", turns)
+    out["turns"] = [_check_turn(c, t, f"turns[{i}]") for i, t in enumerate(turns)]
+    score = c.obj(data.get("score"), "score")
+    dims: dict[str, dict[str, Any]] = {}
+    for name, d in c.obj(score.get("dimensions", {}), "score.dimensions").items():
+        where = f"score.dimensions.{name}"
+        d = c.obj(d, where)
+        row: dict[str, Any] = {"raw": c.whole(d.get("raw"), f"{where}.raw", -MAX_SCORE, MAX_SCORE)}
+        for k in ("min", "max"):
+            if d.get(k) is not None:
+                row[k] = c.whole(d[k], f"{where}.{k}", -MAX_SCORE, MAX_SCORE)
+        if "percent" in d:
+            row["percent"] = c.number(d["percent"], f"{where}.percent", 0, 100, null=True)
+        dims[name] = row
+    out["score"] = {**score, "dimensions": dims}
+    cues = c.obj(data.get("cues", {}), "cues")
+    out["cues"] = {
+        "missed": c.texts(cues.get("missed", []), "cues.missed"),
+        "false_alarms": c.texts(cues.get("false_alarms", []), "cues.false_alarms"),
+    }
+    return out
+
+
+def _check_turn(c: _Checker, t: object, where: str) -> dict[str, Any]:
+    t = c.obj(t, where)
+    turn: dict[str, Any] = {
+        **t,
+        "scene": c.text(t.get("scene"), f"{where}.scene"),
+        "choice": c.text(t.get("choice"), f"{where}.choice", null=True),
+        "noticed": c.texts(t.get("noticed") or [], f"{where}.noticed"),
+        "reflection": c.text(t.get("reflection"), f"{where}.reflection", null=True),
+        "elapsed_ms": c.whole(t.get("elapsed_ms", 0), f"{where}.elapsed_ms", 0, MAX_ELAPSED_MS),
+        "score": c.points(t.get("score", {}), f"{where}.score"),
+        "to": c.text(t.get("to"), f"{where}.to", null=True),
+        "passed": c.texts(t.get("passed", []), f"{where}.passed"),
+    }
+    for k in ("mood_before", "mood_after"):
+        if k in t:
+            turn[k] = c.mood(t[k], f"{where}.{k}")
+    if t.get("votes") is not None:
+        turn["votes"] = {
+            k: c.whole(n, f"{where}.votes.{k}", 0, MAX_SCORE) for k, n in c.obj(t["votes"], f"{where}.votes").items()
+        }
+    return turn
 
 
 @dataclass(frozen=True)
@@ -29,28 +227,6 @@ class Comparison:
     dimensions: dict[str, dict]  # name -> {"a", "b", "change"} (raw, and percent when both have it)
     endings: tuple[str | None, str | None]
     outcomes: tuple[str | None, str | None]
-
-
-def read_log(path: str) -> dict:
-    p = Path(path)
-    try:
-        if p.stat().st_size > MAX_LOG_BYTES:
-            raise LogError(f"{path}: too large to be a run log")
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise LogError(f"{path}: cannot read it ({e})") from None
-    except json.JSONDecodeError as e:
-        raise LogError(f"{path}:{e.lineno}:{e.colno}: not a JSON run log ({e.msg})") from None
-    if not isinstance(data, dict) or data.get("format") != "rehearse-log/1":
-        raise LogError(f'{path}: not a run log (expected "format": "rehearse-log/1")')
-    turns = data.get("turns")
-    if not isinstance(turns, list) or not all(isinstance(t, dict) and "scene" in t for t in turns):
-        raise LogError(f"{path}: the run log's turns are missing or damaged")
-    if not isinstance(data.get("scenario"), dict) or not isinstance(data.get("score"), dict):
-        raise LogError(f"{path}: the run log's scenario or score is missing")
-    return data
 
 
 def compare_logs(a: dict, b: dict) -> Comparison:
@@ -89,7 +265,7 @@ def compare_logs(a: dict, b: dict) -> Comparison:
             "b": y.get("raw"),
             "change": (y["raw"] - x["raw"]) if "raw" in x and "raw" in y else None,
         }
-        if "percent" in x and "percent" in y:
+        if x.get("percent") is not None and y.get("percent") is not None:
             row.update(
                 a_percent=x["percent"], b_percent=y["percent"], percent_change=round(y["percent"] - x["percent"], 1)
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,19 +65,30 @@ def load_cards_of(files: list[Path]) -> list[Card]:
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
         if cache.get("version") != CACHE_VERSION:
             cache = {}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         cache = {}
     entries = cache.get("files", {}) if isinstance(cache, dict) else {}
+    if not isinstance(entries, dict):
+        entries = {}
     cards, fresh, changed = [], {}, False
     for f in files:
         try:
             st = f.stat()
         except OSError:
             continue
+        if not stat.S_ISREG(st.st_mode):  # a named pipe would block the picker for ever
+            continue
         key = str(f.resolve())
         stamp = [st.st_size, st.st_mtime_ns]
         entry = entries.get(key)
-        if not (isinstance(entry, dict) and entry.get("stamp") == stamp):
+        # a cached entry is used only if it is whole; a damaged one (edited, half-written by an
+        # older Rehearse) costs one re-read of its file, never the picker
+        card = None
+        usable = False
+        if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            card = _card_of(entry.get("card"), f)
+            usable = card is not None or entry.get("card") is None  # None: a file that is not valid
+        if not usable:
             from simulator.loader import read_file
 
             sc, _ = read_file(f)
@@ -92,14 +104,11 @@ def load_cards_of(files: list[Path]) -> list[Card]:
                     "content_note": sc.content_note,
                     "path": str(f),
                 }
+                card = _card_of(entry["card"], f)
             changed = True
         fresh[key] = entry
-        if entry.get("card"):
-            c = dict(entry["card"])
-            c["topics"] = tuple(c["topics"])
-            c["learning_goals"] = tuple(c.get("learning_goals", ()))
-            c["path"] = str(f)
-            cards.append(Card(**c))
+        if card is not None:
+            cards.append(card)
     fresh = {**entries, **fresh} if len(files) == 1 else fresh  # one file: keep the others' entries
     if changed or set(fresh) != set(entries):
         try:
@@ -110,6 +119,37 @@ def load_cards_of(files: list[Path]) -> list[Card]:
         except OSError:
             pass  # a cache we cannot write only costs speed
     return sorted(cards, key=lambda c: c.title.lower())
+
+
+def _card_of(data: object, f: Path) -> Card | None:
+    """The Card in a cache entry's card fields, or None if they are missing or of the wrong type."""
+    if not isinstance(data, dict):
+        return None
+    text = ("id", "title", "summary", "grades")
+    optional = ("content_note", "about", "student_name")
+    if not all(isinstance(data.get(k), str) for k in text):
+        return None
+    if not all(data.get(k) is None or isinstance(data.get(k), str) for k in optional):
+        return None
+    minutes = data.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
+        return None
+    lists = [data.get("topics"), data.get("learning_goals", [])]
+    if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists):
+        return None
+    return Card(
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        topics=tuple(data["topics"]),
+        grades=data["grades"],
+        minutes=minutes,
+        content_note=data.get("content_note"),
+        path=str(f),
+        student_name=data.get("student_name") or "",
+        about=data.get("about"),
+        learning_goals=tuple(data.get("learning_goals", [])),
+    )
 
 
 def card_for(path: str | Path) -> Card | None:

@@ -1,6 +1,6 @@
 """The record commands: history, resume, forget. (Split from cli.py to keep it readable.)
 
-May import: simulator.cli, records, loader, the standard library."""
+May import: simulator.cli, records, store, loader, scoring (reports, compare, xapi), the standard library."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from simulator.cli import EXIT_OK, EXIT_PROBLEM, _gui_or_notice, _open_records, 
 
 
 def _when(t: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+    except (TypeError, ValueError, OverflowError, OSError):  # a damaged row's time
+        return "(unknown time)"
 
 
 def cmd_history(args, out: TextIO, stdin) -> int:
@@ -86,7 +89,9 @@ def cmd_resume(args, out: TextIO, stdin) -> int:
     except ScenarioError as e:
         sys.stderr.write(e.render() + "\nrehearse: that scenario has errors now; fix them to continue the run\n")
         return EXIT_PROBLEM
-    log = records.log(row.id)
+    log = _record_log(records, row, skip=False)
+    if log is None:
+        return EXIT_PROBLEM
     run, replayed = replay(scenario, log)
     if scenario.sha256 != row.scenario_sha256:
         out.write("(The scenario changed since this run; it continues as far as the new version allows.)\n")
@@ -122,12 +127,14 @@ def _logs(args, out: TextIO) -> list[dict] | None:
             sys.stderr.write(f"rehearse: error: {folder} is not a folder\n")
             return None
         for f in sorted(folder.rglob("*.json")):
-            if since and f.stat().st_mtime < since:
-                continue
             try:
+                if since and f.stat().st_mtime < since:
+                    continue
                 logs.append(read_log(str(f)))
-            except LogError as e:
+            except LogError as e:  # one bad log costs only itself
                 sys.stderr.write(f"rehearse: skipped {e}\n")
+            except OSError as e:  # gone since the folder was listed, or unreadable
+                sys.stderr.write(f"rehearse: skipped {f}: cannot read it ({e.strerror or e})\n")
     else:
         records = _open_records(args, out)
         if records is None:
@@ -135,10 +142,25 @@ def _logs(args, out: TextIO) -> list[dict] | None:
         for r in records.runs(profile=None if getattr(args, "all", True) else args.profile):
             if since and r.started_at < since:
                 continue
-            logs.append(records.log(r.id))
+            log = _record_log(records, r)
+            if log is not None:
+                logs.append(log)
     if getattr(args, "scenario", None):
-        logs = [g for g in logs if g.get("scenario", {}).get("id") == args.scenario]
+        logs = [g for g in logs if g["scenario"]["id"] == args.scenario]
     return logs
+
+
+def _record_log(records, row, *, skip: bool = True) -> dict | None:
+    """The checked log of one stored run. A damaged one is skipped with a line naming it (None), so
+    it never blocks a report or an export of the others; with skip=False the line is an error."""
+    from scoring.compare import LogError, check_log, parse_log_text
+
+    name = f"the run of {row.scenario_id} started {_when(row.started_at)} (id {row.id}) in {records.path}"
+    try:
+        return check_log(parse_log_text(records.log_text(row.id), name), name)
+    except LogError as e:
+        sys.stderr.write(f"rehearse: {'skipped ' if skip else 'error: '}{e}\n")
+        return None
 
 
 def cmd_report(args, out: TextIO, stdin) -> int:
@@ -149,15 +171,31 @@ def cmd_report(args, out: TextIO, stdin) -> int:
         return EXIT_PROBLEM
     target = Path(args.output)
     tables = build_tables(logs)
-    try:
-        target.write_text(render_html(tables), encoding="utf-8")
-        for t in tables:
-            target.with_name(f"{target.stem}-{t.name}.csv").write_text(t.csv(), encoding="utf-8")
-    except OSError as e:
-        sys.stderr.write(f"rehearse: cannot write {target}: {e.strerror or e}\n")
-        return EXIT_PROBLEM
+    outputs = [(target, render_html(tables))]
+    outputs += [(target.with_name(f"{target.stem}-{t.name}.csv"), t.csv()) for t in tables]
+    for path, text in outputs:
+        if not _write_output(path, text):
+            return EXIT_PROBLEM
     out.write(f"Wrote {target} and {len(tables)} CSV files beside it, from {len(logs)} run(s).\n")
     return EXIT_OK
+
+
+def _write_output(path: Path, text: str) -> bool:
+    """Write one output whole (see store.write_text_atomic), or say why not and return False."""
+    from simulator.store import write_text_atomic
+
+    if path.is_dir():
+        sys.stderr.write(f"rehearse: error: {path} is a folder; give -o a file name\n")
+        return False
+    if not path.parent.is_dir():
+        sys.stderr.write(f"rehearse: error: cannot write {path}: the folder {path.parent} does not exist\n")
+        return False
+    try:
+        write_text_atomic(path, text)
+    except OSError as e:
+        sys.stderr.write(f"rehearse: error: cannot write {path}: {e.strerror or e} (nothing was written there)\n")
+        return False
+    return True
 
 
 def cmd_progress(args, out: TextIO, stdin) -> int:
@@ -186,7 +224,8 @@ def cmd_progress(args, out: TextIO, stdin) -> int:
         charts.append(line_chart(f"{sid}: percent per dimension over your runs", dict(dims)))
     if args.output:
         html = "<!doctype html><meta charset='utf-8'><title>Progress</title>" + "".join(charts)
-        Path(args.output).write_text(html if args.output.endswith(".html") else charts[0], encoding="utf-8")
+        if not _write_output(Path(args.output), html if args.output.endswith(".html") else charts[0]):
+            return EXIT_PROBLEM
         out.write(f"\nWrote {args.output}\n")
     return EXIT_OK
 
@@ -199,16 +238,16 @@ def cmd_export(args, out: TextIO, stdin) -> int:
     records = _open_records(args, out)
     if records is None:
         return EXIT_PROBLEM
-    rows = records.runs(profile=None if args.all else args.profile)
-    stmts = [
-        st
-        for r in rows
-        for st in statements(records.log(r.id), run_id=r.id, profile=r.profile, started_at=r.started_at)
-    ]
+    rows = []
+    stmts = []
+    for r in records.runs(profile=None if args.all else args.profile):
+        log = _record_log(records, r)
+        if log is not None:
+            rows.append(r)
+            stmts += statements(log, run_id=r.id, profile=r.profile, started_at=r.started_at)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            for st in stmts:
-                f.write(json.dumps(st, ensure_ascii=False) + "\n")
+        if not _write_output(Path(args.output), "".join(json.dumps(st, ensure_ascii=False) + "\n" for st in stmts)):
+            return EXIT_PROBLEM
         out.write(f"Wrote {len(stmts)} xAPI statement(s) from {len(rows)} run(s) to {args.output}\n")
     if args.lrs:
         endpoint = args.lrs

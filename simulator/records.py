@@ -10,16 +10,21 @@ May import: store, the standard library (the run is passed in; this module never
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 APP = "rehearse"
 SCHEMA_VERSION = 2
 DB_NAME = "rehearse.db"
+LOCK_NAME = "rehearse.db.lock"
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +66,14 @@ class RecordsError(Exception):
     """A records problem to tell the person about in one line."""
 
 
+class _Damaged(Exception):
+    """Why a file that looked like a database cannot be used as ours (then it is set aside)."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+HINT = "hint: use --data DIR to keep the records in another folder"
+
+
 @dataclass(frozen=True)
 class RunRow:
     id: str
@@ -92,43 +105,37 @@ class Records:
 
     @classmethod
     def open(cls, folder: str | Path | None = None) -> Records:
+        """Open (or start) the records in `folder`. A damaged or foreign file is set aside, never
+        changed; a problem we cannot judge (a lock, a permission) is a RecordsError and touches nothing."""
         from simulator.store import data_dir
 
         folder = Path(folder) if folder else data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise RecordsError(f"cannot make the records folder {folder}: {e.strerror or e}\n  {HINT}") from None
         path = folder / DB_NAME
-        notice = None
-        if path.exists():
+        with _opening_lock(folder):
+            return cls._open_locked(path)
+
+    @classmethod
+    def _open_locked(cls, path: Path) -> Records:
+        notices: list[str] = []
+        problem = None
+        for _attempt in range(3):
             problem = _inspect(path)
-            if problem:
-                aside = path.with_name(f"{DB_NAME}.set-aside-{time.strftime('%Y%m%d-%H%M%S')}")
-                path.rename(aside)
-                notice = (
-                    f"{path} {problem}; it was set aside as {aside.name} (nothing was deleted) and a new "
-                    "record file was started."
+            if problem is None:
+                try:
+                    return cls(_connect(path), path, " ".join(notices) or None)
+                except _Damaged as e:
+                    problem = str(e)
+            moved = _set_aside(path)
+            if moved:
+                notices.append(
+                    f"{path} {problem}; it was set aside (nothing was deleted) and a new record file was "
+                    "started: " + ", ".join(f"{a.name} -> {b}" for a, b in moved) + "."
                 )
-        conn = sqlite3.connect(str(path), timeout=10)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        version = _version(conn)
-        if version == 0:
-            with conn:
-                conn.executescript(SCHEMA_V1)
-                conn.executemany("INSERT INTO meta VALUES (?, ?)", [("app", APP), ("schema_version", "1")])
-            version = 1
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise RecordsError(
-                f"{path} was written by a newer Rehearse (schema {version}); update Rehearse "
-                "or use --data to point at another folder"
-            )
-        while version < SCHEMA_VERSION:
-            with conn:
-                conn.executescript(MIGRATIONS[version])
-                version += 1
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-        return cls(conn, path, notice)
+        raise RecordsError(f"{path} could not be opened after setting it aside ({problem})\n  {HINT}")
 
     def close(self) -> None:
         self.conn.close()
@@ -137,13 +144,14 @@ class Records:
 
     def profile_id(self, name: str) -> int:
         name = name.strip() or "me"
-        row = self.conn.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
-        if row:
-            return row[0]
-        with self.conn:
-            return self.conn.execute(
-                "INSERT INTO profiles (name, created_at) VALUES (?, ?)", (name, time.time())
-            ).lastrowid
+        try:
+            with self.conn:  # INSERT OR IGNORE: two Rehearses making one profile at once make one
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)", (name, time.time())
+                )
+            return self.conn.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()[0]
+        except sqlite3.Error as e:
+            raise RecordsError(_why(self.path, e)) from None
 
     def profiles(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM profiles ORDER BY name")]
@@ -153,10 +161,16 @@ class Records:
         row = self.conn.execute("SELECT id FROM profiles WHERE name = ?", (name,)).fetchone()
         if not row:
             return 0
-        with self.conn:
-            n = self.conn.execute("SELECT COUNT(*) FROM runs WHERE profile_id = ?", (row[0],)).fetchone()[0]
-            self.conn.execute("DELETE FROM profiles WHERE id = ?", (row[0],))
-        self.conn.execute("VACUUM")
+        try:
+            with self.conn:
+                n = self.conn.execute("SELECT COUNT(*) FROM runs WHERE profile_id = ?", (row[0],)).fetchone()[0]
+                self.conn.execute("DELETE FROM profiles WHERE id = ?", (row[0],))
+        except sqlite3.Error as e:
+            raise RecordsError(_why(self.path, e)) from None
+        try:
+            self.conn.execute("VACUUM")  # so the deleted runs leave the file, not just the index
+        except sqlite3.Error:
+            pass  # VACUUM needs free space the size of the file; the runs are deleted either way
         return n
 
     # --- saving ----------------------------------------------------------------------------------------
@@ -175,6 +189,13 @@ class Records:
         return run_id
 
     def save(self, run_id: str, profile_id: int, run, started_at: float) -> None:
+        """Save the run's row, log and (once ended) scores in one transaction; RecordsError if it cannot."""
+        try:
+            self._save(run_id, profile_id, run, started_at)
+        except sqlite3.Error as e:  # a full disk, a file made read-only since: the previous save stands
+            raise RecordsError(_why(self.path, e)) from None
+
+    def _save(self, run_id: str, profile_id: int, run, started_at: float) -> None:
         log = run.log()
         sc = run.scenario
         with self.conn:
@@ -227,13 +248,43 @@ class Records:
             q += " AND r.ended = ?"
             args.append(0 if unfinished else 1)
         q += " ORDER BY r.started_at"
-        return [RunRow(*r[:9], bool(r[9]), r[10], r[11], bool(r[12]), r[13], r[14]) for r in self.conn.execute(q, args)]
+        return [
+            RunRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                bool(r[9]),
+                r[10],
+                r[11],
+                bool(r[12]),
+                r[13],
+                r[14],
+            )
+            for r in self.conn.execute(q, args)
+        ]
 
-    def log(self, run_id: str) -> dict:
+    def log_text(self, run_id: str) -> str:
+        """The stored JSON text of a run's log, unchecked (scoring.compare.check_log checks it)."""
         row = self.conn.execute("SELECT log FROM runs WHERE id = ?", (run_id,)).fetchone()
         if not row:
             raise RecordsError(f"no run {run_id}")
-        return json.loads(row[0])
+        return row[0] if isinstance(row[0], str) else bytes(row[0] or b"").decode("utf-8", "replace")
+
+    def log(self, run_id: str) -> dict:
+        """A run's log as stored; RecordsError if it is not a JSON object."""
+        try:
+            log = json.loads(self.log_text(run_id))
+        except (ValueError, RecursionError) as e:
+            raise RecordsError(f"the log of run {run_id} in {self.path} is damaged ({type(e).__name__})") from None
+        if not isinstance(log, dict):
+            raise RecordsError(f"the log of run {run_id} in {self.path} is damaged (not a JSON object)")
+        return log
 
     def sent(self, endpoint: str) -> set[str]:
         """Statement ids already delivered to an LRS endpoint (never send one twice)."""
@@ -267,43 +318,201 @@ def _filters(profile: str | None, scenario: str | None) -> tuple[str, list]:
     return where, args
 
 
+@contextlib.contextmanager
+def _opening_lock(folder: Path) -> Iterator[None]:
+    """Hold a lock on `folder` while one process judges, sets aside, makes or migrates the store.
+
+    Without it a second Rehearse that judged the file damaged a moment ago would set aside the
+    fresh store the first has just made in its place. Saves do not take it (SQLite locks those).
+    Where the lock file cannot be made (a read-only folder) nothing can be set aside or made anyway."""
+    try:
+        f = open(folder / LOCK_NAME, "a+b")
+    except OSError:
+        yield
+        return
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # retries for about 10 s, then OSError
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+    except OSError as e:
+        f.close()
+        raise RecordsError(f"{folder} is being opened by another Rehearse ({e.strerror or e}); try again") from None
+    try:
+        yield
+    finally:
+        f.close()  # closing releases the lock
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (ours hold no ';' inside a statement)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _why(path: Path, e: sqlite3.Error) -> str:
+    """One line, in the teacher's words, for an SQLite failure on the records at `path`."""
+    msg = str(e)
+    if "readonly" in msg or "read-only" in msg:
+        return f"{path} cannot be changed (the file or its folder is read-only)\n  {HINT}"
+    if "disk is full" in msg or "disk I/O" in msg:
+        return f"cannot use {path}: the disk is full or failing ({msg}); free some space and try again"
+    if "locked" in msg or "busy" in msg:
+        return f"{path} is in use by another Rehearse and stayed busy for 10 s ({msg}); try again"
+    if "unable to open" in msg:
+        return f"cannot open {path} ({msg}): check that you can write to {path.parent}\n  {HINT}"
+    return f"{path}: {msg}\n  {HINT}"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the records at `path`, made or migrated to SCHEMA_VERSION.
+
+    Under SQLite's write lock (BEGIN IMMEDIATE) one process at a time checks, makes or migrates the
+    schema, in one transaction, so three Rehearses opening a fresh folder at once see either nothing
+    or the whole schema. Raises _Damaged (set it aside) or RecordsError (leave it alone)."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=10)
+    except sqlite3.Error as e:
+        raise RecordsError(_why(path, e)) from None
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN IMMEDIATE")
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            raise _Damaged(f"is damaged ({ok})")
+        version = _version(conn)
+        if version > SCHEMA_VERSION:
+            raise RecordsError(
+                f"{path} was written by a newer Rehearse (schema {version}); update Rehearse "
+                "or use --data to point at another folder"
+            )
+        if version == 0:
+            for stmt in _statements(SCHEMA_V1):
+                conn.execute(stmt)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", [("app", APP), ("schema_version", "1")])
+            version = 1
+        while version < SCHEMA_VERSION:
+            for stmt in _statements(MIGRATIONS[version]):
+                conn.execute(stmt)
+            version += 1
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        conn.commit()
+        # WAL lets a reader (the picker's best results) read while a run is saved
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except (_Damaged, RecordsError):
+        conn.close()
+        raise
+    except sqlite3.OperationalError as e:  # locked, read-only, full, cannot open: nothing is wrong with the file
+        conn.close()
+        raise RecordsError(_why(path, e)) from None
+    except sqlite3.DatabaseError as e:  # "file is not a database", "malformed"
+        conn.close()
+        raise _Damaged(f"is damaged ({e})") from None
+    return conn
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: {r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))} for t in names}
+
+
+def _expected_columns(version: int) -> dict[str, set[str]]:
+    """The tables and columns a database at `version` has (built in memory from the same scripts)."""
+    mem = sqlite3.connect(":memory:")
+    try:
+        for stmt in _statements(SCHEMA_V1):
+            mem.execute(stmt)
+        for v in range(1, version):
+            for stmt in _statements(MIGRATIONS[v]):
+                mem.execute(stmt)
+        return _columns(mem)
+    finally:
+        mem.close()
+
+
 def _version(conn: sqlite3.Connection) -> int:
-    has_meta = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-    if not has_meta:
+    """The schema version of our database (0: an empty file); _Damaged if it is not ours or not whole."""
+    have = _columns(conn)
+    if not have:
         return 0
-    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if "meta" not in have or not {"key", "value"} <= have["meta"]:
+        raise _Damaged("belongs to another program")
+    app = conn.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()
+    if not app or app[0] != APP:
+        raise _Damaged("belongs to another program")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    text = str(row[0]) if row else ""
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) < 10**6):
+        raise _Damaged(f"is damaged (its schema version is {text[:20]!r}, expected a whole number)")
+    version = int(text)
+    if version > SCHEMA_VERSION:
+        return version
+    for table, cols in _expected_columns(version).items():
+        if table not in have:
+            raise _Damaged(f"is damaged (its table '{table}' is missing)")
+        missing = sorted(cols - have[table])
+        if missing:
+            raise _Damaged(f"is damaged (its table '{table}' has no column '{missing[0]}')")
+    return version
 
 
 def _inspect(path: Path) -> str | None:
-    """Why an existing file cannot be used as our database (None: it can)."""
+    """Why an existing file is plainly not a database (None: it may be; SQLite looks closer)."""
     try:
         with open(path, "rb") as f:
             head = f.read(16)
-    except OSError as e:
-        return f"cannot be read ({e.strerror or e})"
-    if head and head != b"SQLite format 3\x00":
-        return "is not a database file"
-    if not head:
+    except FileNotFoundError:
         return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                return "is damaged"
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if tables and "meta" not in tables:
-                return "belongs to another program"
-            if "meta" in tables:
-                app = conn.execute("SELECT value FROM meta WHERE key='app'").fetchone()
-                if not app or app[0] != APP:
-                    return "belongs to another program"
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return "is damaged"
+    except IsADirectoryError:
+        raise RecordsError(f"{path} is a folder, not a record file\n  {HINT}") from None
+    except OSError as e:  # unreadable is not damaged: leave it alone
+        raise RecordsError(f"cannot read {path} ({e.strerror or e})\n  {HINT}") from None
+    if head and head != SQLITE_HEADER:
+        return "is not a database file"
     return None
+
+
+def _set_aside(path: Path) -> list[tuple[Path, Path]]:
+    """Rename `path` and its -wal, -shm and -journal files to a new name no file has; returns what
+    went where (empty: the file was already gone, set aside by another Rehearse)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    suffixes = ("", "-wal", "-shm", "-journal")  # SQLite finds a database's side files by its name
+    for n in range(1, 1000):
+        base = path.with_name(f"{DB_NAME}.set-aside-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if any(Path(f"{base}{s}").exists() for s in suffixes):
+            continue
+        try:  # claim the name: O_EXCL fails if another process took it since we looked
+            os.close(os.open(base, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise RecordsError(f"{path} is damaged and cannot be set aside ({e.strerror or e})\n  {HINT}") from None
+        break
+    else:
+        raise RecordsError(f"{path} is damaged and there are too many set-aside copies beside it\n  {HINT}")
+    moved = []
+    try:
+        for s in suffixes:
+            src, dst = Path(f"{path}{s}"), Path(f"{base}{s}")
+            if s and (not src.exists() or dst.exists()):
+                continue
+            try:
+                os.replace(src, dst)  # the database replaces our own empty claim
+            except FileNotFoundError:
+                if not s:
+                    base.unlink()
+                    return []
+                continue
+            moved.append((src, dst))
+    except OSError as e:
+        done = "; ".join(f"{a.name} -> {b}" for a, b in moved) or "nothing was moved"
+        raise RecordsError(f"{path} is damaged and could not be set aside ({e.strerror or e}; {done})") from None
+    return moved
 
 
 def replay(scenario, log: dict):

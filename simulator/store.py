@@ -33,7 +33,8 @@ def best_results(folder: str | Path | None = None) -> dict[str, float]:
     if not db.exists():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        # as_uri() escapes '%', '#' and '?' in the folder's name; a raw f"file:{db}" reads them as URI syntax
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             rows = conn.execute(
                 "SELECT r.scenario_id, AVG(s.percent) FROM scores s JOIN runs r ON r.id = s.run_id "
@@ -45,8 +46,35 @@ def best_results(folder: str | Path | None = None) -> dict[str, float]:
         return {}
     out: dict[str, float] = {}
     for sid, pct in rows:
-        out[sid] = max(out.get(sid, 0.0), float(pct))
+        if isinstance(sid, str) and isinstance(pct, (int, float)):  # a damaged row only loses its star
+            out[sid] = max(out.get(sid, 0.0), float(pct))
     return out
+
+
+def write_text_atomic(target: str | Path, text: str) -> None:
+    """Write `text` to `target` whole or not at all: into a new temp file beside it, then renamed over
+    it, so a full disk or a crash leaves the old file (or none), never a 0-byte or half one. The temp
+    file is made with O_EXCL, so a link planted at its name is never written through. OSError if not."""
+    import tempfile
+
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:  # mkstemp makes the file private (0600); an output keeps the old file's mode, or 0644
+            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
+        except OSError:
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def shuffle_choices() -> bool:
