@@ -23,7 +23,9 @@ scoring, the standard library."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,19 +57,82 @@ class Outcome:
         return not self.failures
 
 
-def find_test_files(paths) -> list[Path]:
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(q for q in p.rglob(f"*{SUFFIX}") if not any(part.startswith(".") for part in q.parts))
+def find_test_files(paths) -> tuple[list[Path], list[str]]:
+    """The test files under `paths`, and a message for each path that gave none it could read.
+
+    Hidden folders and files are skipped only below the folder named: `../scenarios` and
+    `./scenarios` are searched. A FIFO named x.tests.yaml is skipped, never opened (it would block)."""
+    out: list[Path] = []
+    problems: list[str] = []
+    for name in map(str, paths):
+        p = Path(name)
+        if not os.path.lexists(p):
+            problems.append(f"{name}: error: no such file or folder")
+        elif p.is_dir():
+            for q in sorted(p.rglob(f"*{SUFFIX}")):
+                if any(part.startswith(".") for part in q.relative_to(p).parts):
+                    continue
+                if _regular(q):
+                    out.append(q)
+                else:
+                    problems.append(f"{q}: warning: skipped: not a regular file")
+        elif not _regular(p):
+            problems.append(f"{name}: error: not a regular file (a named pipe, socket or device?)")
         elif p.name.endswith(SUFFIX):
             out.append(p)
         elif p.suffix in (".yaml", ".yml"):  # a scenario: its tests beside it or in tests/
             stem = p.name.rsplit(".", 1)[0]
             for cand in (p.with_name(stem + SUFFIX), p.parent / "tests" / (stem + SUFFIX)):
-                if cand.exists():
+                if cand.is_file():
                     out.append(cand)
-    return out
+        else:
+            problems.append(f"{name}: error: not a test file, a scenario or a folder")
+    return out, problems
+
+
+def _regular(path: Path) -> bool:
+    """Whether `path` is a regular file (asked without opening it: opening a FIFO blocks)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _scenario_id(node, file: str) -> str:
+    """The id a test file's `scenario:` names; the scenario must sit beside the test file or one folder
+    up, so a path (`../../etc/x.yaml`, `/tmp/x.yaml`) is refused rather than followed."""
+    from simulator.loader import SCENARIO_SLUG
+
+    text = node.text if isinstance(node, yn.Scalar) and isinstance(node.value, str) else None
+    if text is None:
+        raise ScenarioError(
+            file,
+            node.line,
+            node.col,
+            "'scenario:' should be the id of a scenario",
+            hint="e.g. scenario: after-the-fight",
+            code="bad-tests",
+        )
+    sid = text[: -len(".yaml")] if text.endswith(".yaml") else text
+    if "/" in sid or "\\" in sid or sid.startswith(".") or Path(sid).is_absolute():
+        raise ScenarioError(
+            file,
+            node.line,
+            node.col,
+            f"'scenario: {text}' points outside the test file's folder",
+            hint="name the scenario by its id; it must be in the test file's folder or the folder above",
+            code="bad-tests",
+        )
+    if not SCENARIO_SLUG.match(sid):
+        raise ScenarioError(
+            file,
+            node.line,
+            node.col,
+            f"'{text}' is not a scenario id",
+            hint="lowercase letters, digits and hyphens, as in the scenario's 'id:'",
+            code="bad-tests",
+        )
+    return sid
 
 
 def read_tests(path: Path) -> tuple[str, list[Case]]:
@@ -86,7 +151,7 @@ def read_tests(path: Path) -> tuple[str, list[Case]]:
                 hint=did_you_mean(k.text, ("scenario", "tests")),
                 code="bad-tests",
             )
-    sid = keys["scenario"].text if isinstance(keys.get("scenario"), yn.Scalar) else path.name[: -len(SUFFIX)]
+    sid = _scenario_id(keys["scenario"], file) if "scenario" in keys else path.name[: -len(SUFFIX)]
     tests = keys.get("tests")
     if not isinstance(tests, yn.Sequence):
         raise ScenarioError(
@@ -193,7 +258,9 @@ def run_tests(paths, out) -> int:
     """Run every test file found under `paths`; print like a test runner; return the exit code."""
     from simulator.loader import read_file
 
-    files = find_test_files(paths)
+    files, problems_found = find_test_files(paths)
+    for message in problems_found:
+        out.write(message + "\n")
     if not files:
         out.write("No test files found (they are named <scenario>.tests.yaml).\n")
         return 1
@@ -212,7 +279,7 @@ def run_tests(paths, out) -> int:
             problems += 1
             continue
         candidates = [f.parent / f"{sid}.yaml", f.parent.parent / f"{sid}.yaml"]
-        path = next((c for c in candidates if c.exists()), None)
+        path = next((c for c in candidates if _regular(c)), None)
         if path is None:
             out.write(f"{f}:1:1: error: scenario '{sid}' not found beside the test file\n")
             problems += 1
@@ -232,4 +299,5 @@ def run_tests(paths, out) -> int:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     out.write(f"\n{passed} passed, {failed} failed" + (f", {problems} file(s) with errors" if problems else "") + "\n")
-    return 0 if failed == 0 and problems == 0 else 1
+    errors = sum(": error: " in m for m in problems_found)
+    return 0 if failed == 0 and problems == 0 and errors == 0 else 1

@@ -8,11 +8,13 @@ states a run can reach, so they are checked here with the engine's pure `apply_t
   without changing anything." (warning `endless-loop`)
 The search starts from the unjittered starting mood and stops after MAX_STATES distinct states.
 
-May import: loader, engine, model, errors, numpy, the standard library."""
+May import: loader, engine, model, errors, cards, numpy, the standard library."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,20 +42,44 @@ class FileReport:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
-def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-    """(path, problem) for each file named or found under a folder; problem is None when readable.
+def not_regular(path: Path) -> str | None:
+    """Why `path` cannot be read as a file without opening it (a FIFO would block), or None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file (a link to nothing?)" if path.is_symlink() else "no such file or folder"
+    except OSError as e:
+        return f"cannot read it: {e.strerror or e}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "not a regular file (a named pipe, socket or device)"
 
-    Folders are searched as the picker searches them (simulator.cards.scenario_files)."""
+
+def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, ScenarioError | None]]:
+    """(path, problem) for each file named or found under a folder; problem is None when it can be read.
+
+    Folders are searched as the picker searches them (simulator.cards.scenario_files). Entries found
+    there that are not regular files (a FIFO named x.yaml would block the reader for ever) are
+    skipped with a warning; a FILE named on the command line that is not one is an error."""
     from simulator.cards import scenario_files
 
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            yield from ((str(f), None) for f in scenario_files(path))
-        elif path.exists():
-            yield str(path), None
+        if not os.path.lexists(path):
+            yield p, ScenarioError(p, 1, 1, "no such file or folder", hint="check the path", code="not-found")
+        elif (why := not_regular(path)) is not None:
+            yield p, ScenarioError(p, 1, 1, why, hint="give a scenario file (.yaml) or a folder", code="not-a-file")
+        elif path.is_dir():
+            for f in scenario_files(path):
+                why = not_regular(f)
+                if why is None and f.is_dir():  # a folder named x.yaml
+                    why = "a folder, not a scenario file"
+                if why is None:
+                    yield str(f), None
+                else:
+                    yield str(f), ScenarioError(str(f), 1, 1, f"skipped: {why}", code="not-a-file", severity="warning")
         else:
-            yield str(path), "no such file or folder"
+            yield str(path), None
 
 
 def check_file(path: str, *, lint: bool = True) -> FileReport:

@@ -10,6 +10,7 @@ May import: everything in simulator and scoring (lazily), the standard library."
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -17,11 +18,17 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator import __version__
+from simulator.paths import library_dir
 
-PROJECT = Path(__file__).resolve().parent.parent
-SCENARIOS = PROJECT / "scenarios"
+SCENARIOS = library_dir()
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+SCHEMA_FILE = "rehearse.schema.json"  # the modeline of new and imported scenarios names it (scaffold.py)
+SCENARIO_ARG = "a scenario file (.yaml), or the id of a shipped scenario (e.g. the-sketchbook)"
+WRITES = (
+    "The folder must exist; an existing file is kept unless you pass --force. The editor schema "
+    f"({SCHEMA_FILE}) is written beside the file when none is there."
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     play = sub.add_parser("play", help="play one scenario", description="Play one scenario.")
-    play.add_argument("file", metavar="FILE", help="a scenario file (.yaml)")
+    play.add_argument("file", metavar="FILE", help=SCENARIO_ARG)
     play.add_argument("--text", action="store_true", help="use the text player")
     play.add_argument(
         "--mode",
@@ -98,10 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check scenario files",
-        description="Load and check scenario files "
-        "or folders. Exit 0 when clean, 1 on any error (or any warning with --strict).",
+        description="Load and check scenario files or folders (or shipped scenarios by id). Entries of a "
+        "folder that are not regular files are skipped with a warning. Exit 0 when clean, 1 on any "
+        "error (or any warning with --strict).",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files, folders, or ids of shipped scenarios")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -111,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Search every path of a scenario (or, with --runs, or when it is too large, play seeded "
         "random runs) and report endings, score ranges, best and worst paths, scenes never reached and loops.",
     )
-    ex.add_argument("file", metavar="FILE")
+    ex.add_argument("file", metavar="FILE", help=SCENARIO_ARG)
     ex.add_argument("--runs", type=_positive, help="play N seeded random runs instead of searching every path")
     ex.add_argument("--seed", type=_seed, default=0, help="seed for the starting mood and the random runs (default 0)")
     ex.add_argument("--format", choices=("text", "json"), default="text")
@@ -133,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "edges with their scores, next routes dashed, endings coloured by outcome, unreachable "
         "scenes and dead ends marked.",
     )
-    gr.add_argument("file", metavar="FILE")
+    gr.add_argument("file", metavar="FILE", help=SCENARIO_ARG)
     gr.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.svg, OUT.png or OUT.dot")
     gr.add_argument("--log", metavar="L", help="draw the path of a logged run in bold")
 
@@ -141,15 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
         "test",
         help="play the tests written beside scenarios (<id>.tests.yaml)",
         description="Play every playthrough in the test files found in PATH (files or folders; a "
-        "scenario file finds its tests beside it or in tests/) and check what each must yield.",
+        "scenario file, or the id of a shipped scenario, finds its tests beside it or in tests/) and "
+        "check what each must yield. A test file's 'scenario:' is an id: the scenario must be in the "
+        "test file's folder or the one above it.",
     )
     te.add_argument("paths", nargs="+", metavar="PATH")
 
     nw = sub.add_parser(
         "new",
         help="write a scenario skeleton that passes check at once",
-        description="Write scenarios/ID.yaml (or -o PATH): a skeleton in the context, anticipate, "
-        "enact, reflect pattern, full of comments saying what to write where.",
+        description="Write ID.yaml in the current folder (or -o PATH): a skeleton in the context, "
+        "anticipate, enact, reflect pattern, full of comments saying what to write where. " + WRITES,
     )
     nw.add_argument("id", metavar="ID", help="lowercase letters, digits and hyphens")
     nw.add_argument(
@@ -160,19 +170,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="a topic (repeat for several): distress, safety, de-escalation, restorative, relationship, equity",
     )
     nw.add_argument("--grades", required=True, metavar="G", help='a grade band such as "6-8"')
-    nw.add_argument("-o", "--output", metavar="PATH", help="where to write it (default scenarios/ID.yaml)")
+    nw.add_argument("-o", "--output", metavar="PATH", help="a .yaml file, or a folder for ID.yaml (default ./ID.yaml)")
     nw.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     im = sub.add_parser(
         "import",
         help="turn a Twine 2 story (Twee 3) into a scenario skeleton",
         description="Turn a Twine 2 story (Twee 3 text) into a scenario skeleton: passages become "
-        "scenes, links become choices; prints what could not be carried over.",
+        "scenes, links become choices; prints what could not be carried over. Writes NAME.yaml (NAME "
+        "from the story's file name) in the current folder, or -o PATH. " + WRITES,
     )
     im.add_argument("twee", metavar="STORY.twee")
-    im.add_argument("-o", "--output", metavar="PATH", help="where to write it (default scenarios/<name>.yaml)")
-    im.add_argument("--topic", action="append", metavar="T")
-    im.add_argument("--grades", default="9-12", metavar="G")
+    im.add_argument(
+        "-o", "--output", metavar="PATH", help="a .yaml file, or a folder for NAME.yaml (default ./NAME.yaml)"
+    )
+    im.add_argument("--topic", action="append", metavar="T", help="a topic (repeat for several; default relationship)")
+    im.add_argument("--grades", default="9-12", metavar="G", help='a grade band such as "6-8" (default 9-12)')
     im.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     def records_options(sp) -> None:
@@ -243,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         "types counts, or phones vote on a page this machine serves on the local network), sees the "
         "tally, and the facilitator picks the choice the room takes.",
     )
-    wk.add_argument("file", metavar="FILE")
+    wk.add_argument("file", metavar="FILE", help=SCENARIO_ARG)
     wk.add_argument("--no-phones", action="store_true", help="do not serve the voting page; type the counts")
     wk.add_argument("--port", type=int, default=8123, help="port of the voting page (default 8123)")
     wk.add_argument(
@@ -254,11 +267,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     records_options(wk)
 
-    sub.add_parser(
+    sc = sub.add_parser(
         "schema",
-        help="print the JSON Schema of the scenario format",
-        description="Print the JSON Schema of the scenario format, for editors.",
+        help="print (or write) the JSON Schema of the scenario format",
+        description="Print the JSON Schema of the scenario format, for editors; -o writes it to a file. "
+        f"Scenarios written by rehearse new and import name it '{SCHEMA_FILE}' beside them.",
     )
+    sc.add_argument(
+        "-o", "--output", metavar="FILE", help=f"write it to FILE (a folder: FILE/{SCHEMA_FILE}) instead of printing it"
+    )
+    sc.add_argument("--force", action="store_true", help="overwrite an existing file")
     return p
 
 
@@ -271,13 +289,16 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     except SystemExit as e:  # argparse: --help, --version, or a usage error (already printed)
         return int(e.code or 0)
     try:
+        if args.command in ("play", "explore", "graph", "workshop"):
+            path, problem = scenario_path(args.file)
+            if problem is not None:
+                sys.stderr.write(problem.render() + "\n")
+                return EXIT_PROBLEM
+            args.file = str(path)
         if args.command == "check":
             return cmd_check(args, out)
         if args.command == "schema":
-            from simulator.schema import scenario_schema
-
-            out.write(json.dumps(scenario_schema(), indent=2) + "\n")
-            return EXIT_OK
+            return cmd_schema(args, out)
         if args.command == "play":
             return cmd_play(args, out, stdin)
         if args.command == "explore":
@@ -302,9 +323,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         if args.command == "new":
             return cmd_new(args, out)
         if args.command == "test":
-            from simulator.authortests import run_tests
-
-            return run_tests(args.paths, out)
+            return cmd_test(args, out)
         return cmd_picker(args, out, stdin)
     except KeyboardInterrupt:
         out.write("\nStopped. Anything you played is saved.\n")
@@ -312,6 +331,11 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # a bug: say so in one line, keep the traceback for --debug
+        from simulator.records import RecordsError
+
+        if isinstance(e, RecordsError):  # the records cannot be saved: a full disk, a read-only file
+            sys.stderr.write(f"rehearse: {e}\n")
+            return EXIT_PROBLEM
         if args.debug:
             raise
         sys.stderr.write(
@@ -320,6 +344,51 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             "to see the details.\n"
         )
         return 70
+
+
+# --- naming a scenario -------------------------------------------------------------------------------
+
+
+def shipped_ids() -> list[str]:
+    """The ids of the shipped scenarios (the files of the library folder)."""
+    from simulator.cards import scenario_files
+
+    return sorted(f.stem for f in scenario_files(SCENARIOS) if f.parent == SCENARIOS) if SCENARIOS.is_dir() else []
+
+
+def _bare(name: str) -> bool:
+    """Whether `name` can be a scenario id (no folder in it), as in `rehearse play the-sketchbook`."""
+    return bool(name) and "/" not in name and os.sep not in name and (os.altsep or "/") not in name
+
+
+def scenario_path(name: str):
+    """(path, problem): the scenario file or folder `name` means; problem is a ScenarioError or None.
+
+    A path that exists wins; else a name without a folder is the id of a shipped scenario
+    (`the-sketchbook` or `the-sketchbook.yaml`). Nothing is opened: a FIFO would block."""
+    from simulator.check import not_regular
+    from simulator.errors import ScenarioError, did_you_mean
+
+    path = Path(name)
+    if os.path.lexists(path):
+        problem = not_regular(path)
+        if problem is None:
+            return path, None
+        return path, ScenarioError(name, 1, 1, problem, hint="give a scenario file (.yaml)", code="not-a-file")
+    if not _bare(name):
+        return path, ScenarioError(name, 1, 1, "no such file or folder", hint="check the path", code="not-found")
+    sid = name[: -len(path.suffix)] if path.suffix in (".yaml", ".yml") else name
+    ids = shipped_ids()
+    if sid in ids:
+        return SCENARIOS / f"{sid}.yaml", None
+    return path, ScenarioError(
+        name,
+        1,
+        1,
+        f"no scenario file or shipped scenario named '{name}'",
+        hint=did_you_mean(sid, ids) or "give the path of a scenario file, or the id of a shipped one (see rehearse)",
+        code="not-found",
+    )
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -332,9 +401,16 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     diags: list[ScenarioError] = []
     loaded = []
     files = 0
-    for path, problem in find_scenario_files(args.paths):
-        if problem:
-            diags.append(ScenarioError(path, 1, 1, problem, hint="check the path", code="not-found"))
+    named = []
+    for name in args.paths:
+        path, problem = scenario_path(name)
+        if problem is None:
+            named.append(str(path))
+        else:
+            diags.append(problem)
+    for path, problem in find_scenario_files(named):
+        if problem is not None:
+            diags.append(problem)
             continue
         files += 1
         report = check_file(path)
@@ -364,6 +440,37 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEM if errors or (args.strict and warnings) else EXIT_OK
 
 
+def _not_a_file(path: str | None, what: str) -> bool:
+    """True (after saying so) when `path` is given and names a FIFO, device or folder: reading one
+    would block or fail, so it is refused before anything opens it. A missing file is left to the reader."""
+    if not path or not os.path.lexists(path):
+        return False
+    from simulator.check import not_regular
+
+    why = not_regular(Path(path)) or ("a folder" if Path(path).is_dir() else None)
+    if why is None:
+        return False
+    _say_error(f"{path}: {why}", f"give {what}")
+    return True
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO) -> int:
+    from simulator.authortests import run_tests
+
+    paths, unknown = [], 0
+    for name in args.paths:
+        path, problem = scenario_path(name)
+        if problem is not None and problem.code == "not-found":
+            out.write(f"{name}: error: {problem.message}\n" + (f"  hint: {problem.hint}\n" if problem.hint else ""))
+            unknown += 1
+        else:
+            paths.append(str(path))  # authortests skips what is not a regular file, with a message
+    if not paths:
+        return EXIT_PROBLEM
+    code = run_tests(paths, out)
+    return EXIT_PROBLEM if unknown else code
+
+
 # --- explore ---------------------------------------------------------------------------------------
 
 
@@ -384,6 +491,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
     from scoring.compare import LogError, compare_logs, read_log, render
 
+    if _not_a_file(args.log_a, "a run log (.json)") or _not_a_file(args.log_b, "a run log (.json)"):
+        return EXIT_PROBLEM
     try:
         c = compare_logs(read_log(args.log_a), read_log(args.log_b))
     except LogError as e:
@@ -402,6 +511,8 @@ def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.output).suffix.lower() not in (".svg", ".png", ".dot"):
         sys.stderr.write(f"rehearse: error: {args.output}: the output must end in .svg, .png or .dot\n")
         return EXIT_USAGE
+    if _not_a_file(args.log, "a run log (.json)"):
+        return EXIT_PROBLEM
     try:
         written, note = write_graph(load_file(args.file), args.output, log=args.log)
     except ScenarioError as e:
@@ -419,64 +530,191 @@ def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+def _schema_text() -> str:
+    from simulator.schema import scenario_schema
+
+    return json.dumps(scenario_schema(), indent=2) + "\n"
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.output:
+        out.write(_schema_text())
+        return EXIT_OK
+    target = _output_path(args.output, SCHEMA_FILE, suffixes=(".json",))
+    if target is None:
+        return EXIT_PROBLEM
+    if not _may_write(target, args.force) or not _write_file(target, _schema_text()):
+        return EXIT_PROBLEM
+    out.write(f"Wrote {target}\n")
+    return EXIT_OK
+
+
+def _say_error(message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"rehearse: error: {message}\n" + (f"  hint: {hint}\n" if hint else ""))
+
+
+def _output_path(output: str | None, name: str, suffixes=(".yaml", ".yml")) -> Path | None:
+    """Where a command writes `name`: the current folder, or -o (a file, or a folder to put it in).
+
+    None after saying why not. A missing folder is not created: a typo in -o should not leave a
+    tree of new folders behind."""
+    if output is None:
+        return Path(name)
+    target = Path(output)
+    if target.is_dir():
+        return target / name
+    if output.endswith(("/", os.sep)):
+        _say_error(f"the folder {output} does not exist", f"create it first (mkdir {output}), or give a file name")
+        return None
+    if not target.parent.is_dir():
+        parent = target.parent
+        what = "is not a folder" if parent.exists() else "does not exist"
+        _say_error(f"cannot write {target}: the folder {parent} {what}", "create the folder first, or write elsewhere")
+        return None
+    if target.suffix.lower() not in suffixes:
+        _say_error(f"{target}: the file name should end in {' or '.join(suffixes)}")
+        return None
+    return target
+
+
+def _may_write(target: Path, force: bool) -> bool:
+    """Whether `target` may be (over)written; if not, say why."""
+    if not os.path.lexists(target):
+        return True
+    if target.is_dir():
+        _say_error(f"{target} is a folder", "give a file name with -o")
+        return False
+    if not force:
+        _say_error(f"{target} exists; pass --force to overwrite it")
+        return False
+    return True
+
+
+def _write_file(target: Path, text: str, *, private: bool = False) -> bool:
+    """Write `text` to `target` atomically, or say why it could not be written (False).
+
+    The temporary file is created fresh (O_EXCL, by mkstemp) in the target's folder and renamed over
+    the target, so a link planted at a predictable temporary name is never written through, and a
+    reader never sees half a file."""
+    try:
+        atomic_write(target, text, private=private)
+    except OSError as e:
+        _say_error(f"cannot write {target}: {e.strerror or e}", "write to a folder you can write to, with -o")
+        return False
+    return True
+
+
+def atomic_write(target: Path, text: str, *, private: bool = False) -> None:
+    """Write `text` to `target` through a fresh temporary file and a rename; OSError if it fails."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        if not private:  # mkstemp makes the file 0600; a scenario or a schema gets the usual mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_scenario(target: Path, text: str, force: bool, out: TextIO) -> bool:
+    """new and import: the scenario, then the editor schema beside it when none is there."""
+    if not _may_write(target, force) or not _write_file(target, text):
+        return False
+    schema = target.parent / SCHEMA_FILE
+    if not os.path.lexists(schema):
+        try:
+            atomic_write(schema, _schema_text())
+            out.write(f"Wrote {schema}, so editors can check the scenario as you type.\n")
+        except OSError as e:
+            sys.stderr.write(f"rehearse: note: could not write {schema} ({e.strerror or e}); the scenario is fine\n")
+    return True
+
+
+def _topics_and_grades(topics, grades: str) -> bool:
+    """Whether the topics and grade band are ones the format knows; if not, say why."""
     import re
 
     from simulator.errors import did_you_mean
-    from simulator.loader import GRADES, SCENARIO_SLUG
+    from simulator.loader import GRADES
     from simulator.model import TOPICS
+
+    for t in topics:
+        if t not in TOPICS:
+            _say_error(f"unknown topic '{t}'", did_you_mean(t, TOPICS) or "choose from " + ", ".join(TOPICS))
+            return False
+    if not GRADES.match(grades):
+        shown = re.sub(r"\s+", " ", grades)[:40]
+        _say_error(f"'{shown}' is not a grade band", "K-2, 3-5, 6-8 or 9-12")
+        return False
+    return True
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    import re
+
+    from simulator.loader import SCENARIO_SLUG
     from simulator.scaffold import skeleton
 
     if not SCENARIO_SLUG.match(args.id):
-        sys.stderr.write(
-            f"rehearse: error: '{args.id}' is not a scenario id\n  hint: use lowercase letters, digits "
-            f"and hyphens, e.g. '{re.sub(r'[^a-z0-9]+', '-', args.id.lower()).strip('-')}'\n"
+        suggestion = re.sub(r"[^a-z0-9]+", "-", args.id.lower()).strip("-") or "my-scenario"
+        _say_error(
+            f"'{args.id}' is not a scenario id", f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'"
         )
         return EXIT_USAGE
-    for t in args.topic:
-        if t not in TOPICS:
-            sys.stderr.write(
-                f"rehearse: error: unknown topic '{t}'\n  hint: "
-                f"{did_you_mean(t, TOPICS) or 'choose from ' + ', '.join(TOPICS)}\n"
-            )
-            return EXIT_USAGE
-    if not GRADES.match(args.grades):
-        sys.stderr.write(f"rehearse: error: '{args.grades}' is not a grade band\n  hint: K-2, 3-5, 6-8 or 9-12\n")
+    if not _topics_and_grades(args.topic, args.grades):
         return EXIT_USAGE
-    target = Path(args.output or SCENARIOS / f"{args.id}.yaml")
-    if target.exists() and not args.force:
-        sys.stderr.write(f"rehearse: error: {target} exists; pass --force to overwrite it\n")
+    target = _output_path(args.output, f"{args.id}.yaml")
+    if target is None:
         return EXIT_PROBLEM
-    target.write_text(skeleton(args.id, args.topic, args.grades), encoding="utf-8")
+    if not _write_scenario(target, skeleton(args.id, args.topic, args.grades), args.force, out):
+        return EXIT_PROBLEM
     out.write(f"Wrote {target}. Fill in the TODOs; rehearse check {target} after each save.\n")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from simulator.check import not_regular
     from simulator.loader import read_scenario
-    from simulator.twee import MAX_TWEE_BYTES, import_twee, slug
+    from simulator.twee import MAX_TWEE_BYTES, TweeError, import_twee, slug
 
     src = Path(args.twee)
+    topics = tuple(args.topic or ("relationship",))
+    if not _topics_and_grades(topics, args.grades):
+        return EXIT_USAGE
+    problem = not_regular(src) or ("a folder, not a Twee file" if src.is_dir() else None)
+    if problem:
+        _say_error(f"{src}: {problem}", "give a Twine story saved as Twee 3 text (.twee)")
+        return EXIT_PROBLEM
     try:
         if src.stat().st_size > MAX_TWEE_BYTES:
-            sys.stderr.write(f"rehearse: error: {src} is larger than {MAX_TWEE_BYTES:,} bytes\n")
+            _say_error(f"{src} is larger than {MAX_TWEE_BYTES:,} bytes")
             return EXIT_PROBLEM
         text = src.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        sys.stderr.write(f"rehearse: error: cannot read {src}: {getattr(e, 'strerror', None) or e}\n")
+        _say_error(f"cannot read {src}: {getattr(e, 'strerror', None) or e}")
         return EXIT_PROBLEM
-    sid = slug(src.stem).replace("p-", "", 1) if src.stem[:1].isdigit() else slug(src.stem)
-    target = Path(args.output or SCENARIOS / f"{sid}.yaml")
+    target = _output_path(args.output, f"{slug(src.stem)}.yaml")
+    if target is None:
+        return EXIT_PROBLEM
     sid = slug(target.stem)
     try:
-        result = import_twee(text, sid, tuple(args.topic or ("relationship",)), args.grades)
+        result = import_twee(text, sid, topics, args.grades)
+    except TweeError as e:
+        where = f"{src}:{e.line}:1" if e.line else str(src)
+        sys.stderr.write(f"{where}: error: {e.message}\n" + (f"  hint: {e.hint}\n" if e.hint else ""))
+        return EXIT_PROBLEM
     except ValueError as e:
-        sys.stderr.write(f"rehearse: error: {src}: {e}\n")
+        _say_error(f"{src}: {e}")
         return EXIT_PROBLEM
-    if target.exists() and not args.force:
-        sys.stderr.write(f"rehearse: error: {target} exists; pass --force to overwrite it\n")
+    if not _write_scenario(target, result.yaml, args.force, out):
         return EXIT_PROBLEM
-    target.write_text(result.yaml, encoding="utf-8")
     scenario, diags = read_scenario(result.yaml, str(target), stem=target.stem)
     out.write(
         f"Wrote {target}: {'it loads' if scenario else 'it has errors to fix'}; "
@@ -496,6 +734,13 @@ def _print_diagnostics(err, stream: TextIO) -> None:
 
 
 def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int:
+    if args.log and (Path(args.log).is_dir() or not Path(args.log).parent.is_dir()):
+        what = "is a folder" if Path(args.log).is_dir() else "is in a folder that does not exist"
+        sys.stderr.write(
+            f"rehearse: cannot write the run log to {args.log}: it {what}\n"
+            "  hint: pass --log with a file name in a folder you can write to\n"
+        )
+        return EXIT_PROBLEM
     gui = not args.text and not args.script and not args.screenshots and _gui_or_notice(out)
     if gui:  # the window opens on the scenario's card; the scenario loads when the teacher begins
         from simulator.cards import card_for
@@ -523,6 +768,8 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
         sys.stderr.write(f"rehearse: {args.file} has errors; fix them and play again (rehearse check shows them).\n")
         return EXIT_PROBLEM
     script = None
+    if _not_a_file(args.script, "a script file (.yaml)"):
+        return EXIT_PROBLEM
     if args.script:
         from simulator.script import read_script
 
@@ -556,8 +803,7 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
 def _gui_or_notice(out: TextIO) -> bool:
     """Whether the graphical player can open; if not, say so in one line."""
     try:
-        import pygame  # noqa: F401
-
+        # simulator.player first: it hides the banner pygame would print on import
         from simulator.player.app import has_display
     except ImportError:
         out.write("(The graphical player needs pygame-ce; using the text player.)\n")
@@ -678,31 +924,54 @@ def _asker(stdin: TextIO | None, out: TextIO):
 
 def _gui_saver(args, out: TextIO):
     """What the window calls with each new run: records after every turn, and --log if given."""
+    from simulator.records import RecordsError
+
     records = _open_records(args, out)
     profile = getattr(args, "profile", "me")
+    failed: list[Exception] = []
 
     def save(run, record=None) -> None:
         if records is not None:
             rid, started = record or (None, None)
-            records.track(run, profile, run_id=rid, started_at=started)
-        _attach_log(run, getattr(args, "log", None))
+            try:
+                records.track(run, profile, run_id=rid, started_at=started)
+            except RecordsError as e:  # the window goes on; --log, if given, still holds the run
+                if not failed:
+                    failed.append(e)
+                    sys.stderr.write(f"rehearse: {e}\n")
+        try:
+            _attach_log(run, getattr(args, "log", None))
+        except OSError as e:  # the window goes on; the records hold the run
+            sys.stderr.write(f"rehearse: cannot write the run log to {args.log}: {e.strerror or e}\n")
 
     save.records, save.profile = records, profile  # the picker offers to continue unfinished runs
     return save
 
 
 def _attach_log(run, path: str | None) -> str | None:
-    """Write the run's log to `path` now and after every turn (atomically), so a crash loses nothing."""
+    """Write the run's log to `path` now and after every turn (atomically), so a crash loses nothing.
+
+    The first write raises OSError (the caller says what went wrong); a later failure (a full disk)
+    is reported once and the run goes on: the records hold it too."""
     if not path:
         return None
     target = Path(path)
+    failed = []
+
+    def write() -> None:
+        atomic_write(target, json.dumps(run.log(), indent=1, ensure_ascii=False) + "\n")
 
     def save(_event=None) -> None:
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(json.dumps(run.log(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        try:
+            write()
+        except OSError as e:
+            if not failed:
+                failed.append(e)
+                sys.stderr.write(f"rehearse: could not update the run log {target}: {e.strerror or e}\n")
 
-    save()
+    if target.is_dir():
+        raise IsADirectoryError(21, "it is a folder", str(target))
+    write()
     run.subscribe(save)
     return str(target)
 
@@ -764,7 +1033,7 @@ def cmd_picker(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> i
         from simulator.player.main import play_window
 
         return play_window(scenarios, on_save=_gui_saver(args, out), data=args.data)
-    from simulator.textplayer import Left, Screen, intro_lines
+    from simulator.textplayer import Left, Screen, intro_lines, whole_number
 
     screen = Screen(out)
     ask = _asker(stdin, out)
@@ -778,7 +1047,8 @@ def cmd_picker(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> i
             return EXIT_OK
         if a in ("q", "quit", "exit"):
             return EXIT_OK
-        if not (a.isdigit() and 1 <= int(a) <= len(scenarios)):
+        number = whole_number(a)
+        if number is None or not 1 <= number <= len(scenarios):
             out.write(f"Please type a number from 1 to {len(scenarios)}.\n")
             continue
         try:
@@ -797,10 +1067,13 @@ def cmd_picker(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> i
             data=args.data,
             profile=args.profile,
         )
-        try:
-            from simulator.loader import load_file
+        from simulator.errors import ScenarioError
+        from simulator.loader import load_file
 
-            play_text(load_file(scenarios[int(a) - 1].path), args, out, stdin)
+        try:
+            play_text(load_file(scenarios[number - 1].path), args, out, stdin)
+        except ScenarioError as e:  # the file changed since the picker read its card
+            _print_diagnostics(e, sys.stderr)
         except Left:
             pass
 

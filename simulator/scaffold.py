@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from simulator.model import SENSITIVE_TOPICS
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../docs/rehearse.schema.json"
+# The schema sits beside the scenario (`rehearse new` and `import` write it there when it is missing,
+# and `rehearse schema -o` refreshes it), so the modeline resolves wherever the file is.
+SCHEMA_FILE = "rehearse.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
 
 
 def skeleton(sid: str, topics: list[str], grades: str) -> str:
@@ -20,8 +23,8 @@ def skeleton(sid: str, topics: list[str], grades: str) -> str:
     )
     return f"""{SCHEMA_LINE}
 # A Rehearse scenario (format: rehearse/1). Edit the TODOs; run `rehearse check` after each save
-# and `rehearse explore` to see every path. The content guide (shared/content-guide.md) is the
-# source for every cue, score and line of feedback. docs/authoring.md walks through it all.
+# and `rehearse explore` to see every path. In the Rehearse repository, docs/authoring.md walks
+# through it all and docs/content-rules.md gives the rules every cue, score and feedback follows.
 format: rehearse/1
 id: {sid}                 # the same as the file name
 title: TODO a short title

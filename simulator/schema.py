@@ -32,7 +32,7 @@ def _effect_props() -> dict:
         "score": {
             "type": "object",
             "description": "Rubric dimension -> whole number from -3 to +3. Score the one to three "
-            "dimensions the move touches (content guide, Part 2).",
+            "dimensions the move touches; anchors in docs/content-rules.md (The six dimensions).",
             "propertyNames": _NAME,
             "additionalProperties": {"type": "integer", "minimum": -3, "maximum": 3},
         },

@@ -332,8 +332,9 @@ class KeyboardDriver:
             a = self._ask(f"Your choice (1-{n}): ")
             if self._command(a):
                 continue
-            if a.isdigit() and 1 <= int(a) <= n:
-                pick = view.choices[int(a) - 1]
+            number = whole_number(a)
+            if number is not None and 1 <= number <= n:
+                pick = view.choices[number - 1]
                 break
             s.line(f"Please type a number from 1 to {n} (or 'help').")
         elapsed_ms = int((clock() - start) * 1000)
@@ -351,14 +352,24 @@ class KeyboardDriver:
         return Decision("choose", pick.id, noticed, reflection, elapsed_ms)
 
 
+def whole_number(text: str) -> int | None:
+    """The number typed as ASCII digits ("3"), or None for anything else.
+
+    str.isdigit() is True for "²" and "٣", which int() refuses or reads as another number, and int()
+    refuses 4,301+ digits; none of them is a number a person means at a prompt."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    return int(text)
+
+
 def parse_numbers(text: str, k: int) -> list[int] | None:
     """Cue numbers typed as "1 3", "1,3" or (with fewer than ten cues) "13"; None if any is out of range."""
     parts = text.replace(",", " ").replace(";", " ").split()
-    if k < 10 and len(parts) == 1 and parts[0].isdigit():
+    if k < 10 and len(parts) == 1 and whole_number(parts[0]) is not None:
         parts = list(parts[0])
-    if not all(p.isdigit() and 1 <= int(p) <= k for p in parts):
-        return None
-    return [int(p) for p in parts]
+    numbers = [n for n in map(whole_number, parts) if n is not None and 1 <= n <= k]
+    return numbers if len(numbers) == len(parts) else None
 
 
 def intro_lines(scenario: Scenario) -> str:
