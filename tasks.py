@@ -171,8 +171,10 @@ def wheel() -> int:
             [str(epy), str(ROOT / ".ci" / "wheel_smoke.py"), str(bin_dir(env) / "rehearse")],
             cwd=work,
             # no display: the picker must fall back to the text player, as on a server
-            env={**{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")},
-                 "REHEARSE_DATA": str(t / "data")},
+            env={
+                **{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")},
+                "REHEARSE_DATA": str(t / "data"),
+            },
         )
 
 
