@@ -5,7 +5,23 @@ May import: the standard library only."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+# Line breaks and other control characters, as a key or value from the file may hold them
+# (`"a\nb": 1`): printed raw, they would start a new line of output that looks like a diagnostic.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and control characters written as escapes (\\n, \\x1b)."""
+    return _UNSAFE.sub(_escape_char, text)
 
 
 class ScenarioError(Exception):
@@ -49,8 +65,9 @@ class ScenarioError(Exception):
         }
 
     def render(self) -> str:
-        head = f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
-        return head + (f"\n  hint: {self.hint}" if self.hint else "")
+        """`FILE:LINE:COL: severity: message`, and the hint on a second line; each exactly one line."""
+        head = f"{one_line(self.file)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}"
+        return head + (f"\n  hint: {one_line(self.hint)}" if self.hint else "")
 
     def __str__(self) -> str:
         return self.render()

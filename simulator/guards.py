@@ -10,11 +10,17 @@ Pure. May import: errors, the standard library."""
 from __future__ import annotations
 
 import ast
+import math
 import operator
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 MAX_GUARD_CHARS = 500
+# format: Limits. Numbers in a guard: far past any mood (0 to 1), count of turns or flag value,
+# so that a number past it is a typo; a long one would otherwise crash the arithmetic.
+MAX_GUARD_NUMBER = 1_000_000_000
 RESERVED = ("true", "false", "and", "or", "not", "turns", "visited", "chose")
 
 _CMP = {
@@ -61,9 +67,16 @@ def parse_guard(source: str) -> Guard:
     text = source.replace("\n", " ")
     if not text.strip():
         raise GuardSyntaxError("the guard is empty", 0, hint="write a condition such as stress > 0.6")
+    stripped = text.strip()
     try:
-        expr = ast.parse(text.strip(), mode="eval").body
+        # Python warns about some dubious text (`"\d"`, `1if x`) on stderr; a guard is either
+        # readable or an error, so the warning becomes the error, and nothing reaches the terminal.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SyntaxWarning)
+            warnings.simplefilter("error", DeprecationWarning)
+            expr = ast.parse(stripped, mode="eval").body
     except SyntaxError as e:
+        # SyntaxError counts characters already (ast nodes count UTF-8 bytes: see `chars`)
         off = max(0, (e.offset or 1) - 1) + (len(text) - len(text.lstrip()))
         raise GuardSyntaxError(
             _syntax_message(text, e),
@@ -72,12 +85,21 @@ def parse_guard(source: str) -> Guard:
             'visited("scene") and chose("scene", "choice")',
         ) from None
     shift = len(text) - len(text.lstrip())
+    encoded = stripped.encode("utf-8", "surrogatepass")
+
+    def chars(n: ast.AST) -> int:
+        """The 0-based character offset of a node in `text`; ast's col_offset counts UTF-8 bytes."""
+        col = getattr(n, "col_offset", 0)
+        if stripped.isascii():
+            return col + shift
+        return len(encoded[:col].decode("utf-8", "ignore")) + shift
+
     names: list[tuple[str, int]] = []
     visits: list[tuple[str, int]] = []
     chooses: list[tuple[str, str, int]] = []
 
     def conv(n: ast.AST) -> tuple:
-        off = getattr(n, "col_offset", 0) + shift
+        off = chars(n)
         if isinstance(n, ast.BoolOp):
             return ("and" if isinstance(n.op, ast.And) else "or", tuple(conv(v) for v in n.values))
         if isinstance(n, ast.UnaryOp):
@@ -90,7 +112,18 @@ def parse_guard(source: str) -> Guard:
             raise GuardSyntaxError("'~' is not allowed in a guard", off, hint="use not")
         if isinstance(n, ast.BinOp):
             if type(n.op) not in _BIN:
-                sym = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}.get(type(n.op), "this operator")
+                sym = {
+                    ast.Div: "/",
+                    ast.FloorDiv: "//",
+                    ast.Mod: "%",
+                    ast.Pow: "**",
+                    ast.LShift: "<<",
+                    ast.RShift: ">>",
+                    ast.BitAnd: "&",
+                    ast.BitOr: "|",
+                    ast.BitXor: "^",
+                    ast.MatMult: "@",
+                }.get(type(n.op), "this operator")
                 raise GuardSyntaxError(
                     f"'{sym}' is not allowed in a guard", off, hint="guards may use + - * and comparisons"
                 )
@@ -114,6 +147,15 @@ def parse_guard(source: str) -> Guard:
                         hint="compare flags and moods with numbers or true/false",
                     )
                 raise GuardSyntaxError(f"{n.value!r} is not allowed in a guard", off)
+            # abs() first: math.isfinite() cannot take a whole number too large for a float
+            if abs(n.value) > MAX_GUARD_NUMBER or not math.isfinite(n.value):
+                written = ast.get_source_segment(stripped, n) or repr(n.value)
+                shown = written if len(written) <= 40 else written[:39] + "\u2026"
+                raise GuardSyntaxError(
+                    f"the number {shown} is too large for a guard",
+                    off,
+                    hint=f"numbers in a guard are between -{MAX_GUARD_NUMBER:,} and {MAX_GUARD_NUMBER:,}",
+                )
             return ("num", n.value)
         if isinstance(n, ast.Name):
             if n.id == "true":
@@ -156,10 +198,10 @@ def parse_guard(source: str) -> Guard:
             if not (isinstance(a, ast.Constant) and isinstance(a.value, str)):
                 raise GuardSyntaxError(
                     f"{fname}() takes quoted ids",
-                    a.col_offset + shift,
+                    chars(a),
                     hint='put the id in quotes, e.g. visited("plan")',
                 )
-            args.append((a.value, a.col_offset + shift))
+            args.append((a.value, chars(a)))
         if fname == "visited":
             visits.append(args[0])
             return ("visited", args[0][0])
@@ -182,6 +224,28 @@ def _syntax_message(text: str, e: SyntaxError) -> str:
 # --- evaluation --------------------------------------------------------------------------------
 
 Resolver = Callable[[tuple], Callable[[object], object]]
+# A guard's value in a state: a number or true/false, as the engine's leaves return them (Any, so
+# that the operators apply; parse_guard allows nothing else).
+_Value = Callable[[object], Any]
+
+
+def _as_float(x: Any) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """`op`, where a whole number too large for a float meets a float: the result is infinite."""
+
+    def apply(a: Any, b: Any) -> Any:
+        try:
+            return op(a, b)
+        except OverflowError:  # `1000000000 * ... * 1000000000 * stress`
+            return op(_as_float(a), _as_float(b))
+
+    return apply
 
 
 def compile_guard(guard: Guard, leaf: Resolver) -> Callable[[object], bool]:
@@ -190,7 +254,7 @@ def compile_guard(guard: Guard, leaf: Resolver) -> Callable[[object], bool]:
     `leaf` turns ("name", n), ("visited", s) and ("chose", s, c) into functions of the state;
     the engine supplies it, because only it knows how state is laid out."""
 
-    def build(t: tuple) -> Callable[[object], object]:
+    def build(t: tuple) -> _Value:
         k = t[0]
         if k == "num":
             v = t[1]
@@ -210,7 +274,7 @@ def compile_guard(guard: Guard, leaf: Resolver) -> Callable[[object], bool]:
             fs = tuple(build(x) for x in t[1])
             return lambda s: any(f(s) for f in fs)
         if k == "bin":
-            op = _BIN[t[1]][1]
+            op = _arith(_BIN[t[1]][1])
             a, b = build(t[2]), build(t[3])
             return lambda s: op(a(s), b(s))
         if k == "cmp":

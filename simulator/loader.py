@@ -45,6 +45,8 @@ GRADE = r"(K|[1-9]|1[0-2])"
 GRADES = re.compile(rf"{GRADE}(-{GRADE})?\Z")
 MAX_SCORE = 3
 MAX_TEXT_CHARS = 20_000
+# format: Limits. Flags' starting values and `add` amounts; guards' numbers have the same bound.
+MAX_WHOLE = 1_000_000_000
 
 TOP_KEYS = {
     "format": True,
@@ -96,6 +98,15 @@ def _describe(node: yn.Node) -> str:
             return f"the number {node.text}"
         return "text"
     return _TYPE_NAMES[type(node)]
+
+
+def _bound(x: float | None) -> str:
+    return f"{int(x):,}" if x is not None and x == int(x) and abs(x) >= 10_000 else f"{x:g}"
+
+
+def node_text(node: yn.Node) -> str:
+    """A scalar's text as written; a collection has none."""
+    return node.text if isinstance(node, yn.Scalar) else ""
 
 
 def _comma_in_flow_text(m: yn.Mapping, prev: yn.Node | None, k: yn.Scalar, v: yn.Node) -> bool:
@@ -161,14 +172,18 @@ class _Reader:
         out: dict[str, yn.Node] = {}
         names = list(allowed)
         prev: yn.Node | None = None
+        prev_key = ""
         for k, v in node.pairs:
             if k.text in out:
                 continue
             if k.text not in allowed and _comma_in_flow_text(node, prev, k, v):
                 # `{title: A limit kept, trust intact}`: YAML reads "trust intact" as a key with no
-                # value. The author meant one title; read it so, and say how to write it.
+                # value. The author meant one title; read it so, and say how to write it. The
+                # joined text is a new node: `prev` may be shared through an alias, and read again.
                 assert isinstance(prev, yn.Scalar)
-                prev.text = prev.value = f"{prev.text}, {k.text}"
+                prev = yn.Scalar(prev.line, prev.col, f"{prev.text}, {k.text}", yn.STR)
+                if prev_key in out:
+                    out[prev_key] = prev
                 self.warn(
                     k,
                     f"unquoted comma inside {{...}}: read as '{prev.text}'",
@@ -176,7 +191,7 @@ class _Reader:
                     code="flow-comma",
                 )
                 continue
-            prev = v
+            prev, prev_key = v, k.text
             if k.text not in allowed and not _is_extension(k.text):
                 hint = did_you_mean(k.text, names) or f"allowed here: {', '.join(sorted(names))}"
                 self.error(k, f"unknown key '{k.text}' in {what}", hint=hint, code="unknown-key")
@@ -224,21 +239,29 @@ class _Reader:
         if node is None:
             return None
         v = node.value if isinstance(node, yn.Scalar) else None
-        ok = isinstance(v, (int, float)) and not isinstance(v, bool) and (not integer or isinstance(v, int))
-        if ok and isinstance(v, float) and not math.isfinite(v):
-            ok = False
-        if not ok:
-            kind = "a whole number" if integer else "a number"
+        kind = "a whole number" if integer else "a number"
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or (integer and not isinstance(v, int)):
             self.error(node, f"{what} should be {kind}, found {_describe(node)}", hint=hint, code="wrong-type")
+            return None
+        if isinstance(v, float) and not math.isfinite(v):
+            self.error(
+                node,
+                f"{what} is {yn.shorten(node_text(node))}, which is not a finite number",
+                hint=hint,
+                code="out-of-range",
+            )
             return None
         if (lo is not None and v < lo) or (hi is not None and v > hi):
             rng = (
-                f"from {lo:g} to {hi:g}"
+                f"from {_bound(lo)} to {_bound(hi)}"
                 if lo is not None and hi is not None
-                else (f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+                else (f"at least {_bound(lo)}" if lo is not None else f"at most {_bound(hi)}")
             )
             self.error(
-                node, f"{what} is {node.text}, outside the allowed range ({rng})", hint=hint, code="out-of-range"
+                node,
+                f"{what} is {yn.shorten(node_text(node))}, outside the allowed range ({rng})",
+                hint=hint,
+                code="out-of-range",
             )
             return None
         return v
@@ -332,7 +355,9 @@ def read_scenario(
         return None, [e]
     r = _Reader(file)
     scenario = _build(r, root, hashlib.sha256(raw).hexdigest(), stem)
-    diags = sorted(r.diags, key=ScenarioError.sort_key)
+    # A node reused through an alias is read once per use: say each of its problems once.
+    unique = {(d.sort_key(), d.hint): d for d in r.diags}
+    diags = sorted(unique.values(), key=ScenarioError.sort_key)
     if any(d.severity == "error" for d in diags):
         return None, diags
     return scenario, diags
@@ -447,7 +472,7 @@ def _build(r: _Reader, root: yn.Node, sha: str, stem: str | None) -> Scenario | 
     scenes = _scenes(r, f.get("scenes"), moods, flags, rubric, endings)
     start = f.get("start")
     start_id = r.slug(start, "start") if start is not None else None
-    if start_id and scenes is not None and start_id not in scenes:
+    if start is not None and start_id and scenes is not None and start_id not in scenes:
         r.error(
             start,
             f"start names scene '{start_id}', which does not exist",
@@ -557,7 +582,7 @@ def _student(r: _Reader, node: yn.Node | None) -> Student | None:
     return Student(
         name=name or "",
         pronouns=r.text(f.get("pronouns"), "pronouns"),
-        age=age,
+        age=int(age) if age is not None else None,
         about=r.text(f.get("about"), "about"),
         portrait=_ro(portrait),
         mood=_ro(mood),
@@ -594,8 +619,11 @@ def _flags(r: _Reader, node: yn.Node | None, moods: tuple[str, ...]) -> dict[str
         if k.text in moods:
             r.error(k, f"flag '{k.text}' has the same name as a mood", hint="rename the flag", code="bad-name")
         val = v.value if isinstance(v, yn.Scalar) else None
-        if isinstance(val, bool) or (isinstance(val, int) and not isinstance(val, bool)):
+        if isinstance(val, bool):
             flags[k.text] = val
+        elif isinstance(val, int):
+            n = r.number(v, f"flag '{k.text}'", -MAX_WHOLE, MAX_WHOLE, integer=True)
+            flags[k.text] = int(n) if n is not None else 0
         else:
             r.error(
                 v,
@@ -883,6 +911,8 @@ def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
                 want = "true or false" if isinstance(default, bool) else "a whole number"
                 r.error(v, f"flag '{k.text}' holds {want}, found {_describe(v)}", code="wrong-type")
                 continue
+            if not isinstance(val, bool) and r.number(v, f"flag '{k.text}'", -MAX_WHOLE, MAX_WHOLE) is None:
+                continue
             sets[k.text] = val
     adds: dict[str, int] = {}
     addm = r.mapping(f.get("add"), f"'add' of {what}")
@@ -898,7 +928,7 @@ def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
                     code="wrong-type",
                 )
                 continue
-            n = r.number(v, f"the amount added to '{k.text}'", integer=True)
+            n = r.number(v, f"the amount added to '{k.text}'", -MAX_WHOLE, MAX_WHOLE, integer=True)
             if n is not None:
                 adds[k.text] = int(n)
     return dict(
