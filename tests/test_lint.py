@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import TINY, run_cli
 
@@ -92,17 +94,50 @@ def test_a_warning_is_silenced_on_its_line(tmp_path):
     assert "unreachable-scene" in codes(tmp_path, text2)
 
 
-def test_identity_only_for_trouble_across_files(tmp_path):
-    for i in (1, 2):
-        t = (
+RURAL = "A rural kid who loves engines."
+
+
+def identity_library(tmp_path, files: list[tuple[str, str]]) -> list[dict]:
+    """One scenario per (topic, student's `about`) pair, checked as a library; the identity warnings."""
+    import json
+
+    for i, (topic, about) in enumerate(files, 1):
+        text = (
             BASE.replace("id: tiny", f"id: t{i}")
-            .replace("topics: [relationship]", "topics: [de-escalation]")
-            .replace("  name: Ana\n", "  name: Ana\n  about: A rural kid who loves engines.\n")
+            .replace(
+                "topics: [relationship]", f"topics: [{topic}]" + ("\ncontent_note: Distress." * ("distress" in topic))
+            )
+            .replace("  name: Ana\n", f"  name: Ana\n  about: {about}\n")
         )
-        (tmp_path / f"t{i}.yaml").write_text(t)
-    code, out, _ = run_cli(["check", str(tmp_path)])
-    assert "identity-only-for-trouble" not in out or "'rural' describes students only" in out
-    assert "'rural' describes students only in scenarios where they cause trouble" in out
+        (tmp_path / f"t{i}.yaml").write_text(text)
+    code, out, err = run_cli(["check", "--format", "json", str(tmp_path)])
+    assert code == 0, err  # warnings only
+    return [d for d in json.loads(out) if d["code"] == "identity-only-for-trouble"]
+
+
+def test_identity_only_for_trouble_across_files(tmp_path):
+    found = identity_library(tmp_path, [("de-escalation", RURAL), ("restorative", RURAL), ("relationship", "A kid.")])
+    assert sorted(Path(d["file"]).name for d in found) == ["t1.yaml", "t2.yaml"]
+    for d in found:
+        assert (
+            d["message"]
+            == "'rural' describes students only in scenarios where they cause trouble (2 across the library)"
+        )
+        assert d["line"] == 8 and d["col"] == 3  # the student's mapping, where `about` is written
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("de-escalation", RURAL), ("relationship", RURAL)],  # also a student who is not in trouble
+        [("de-escalation", RURAL), ("restorative", "A kid who loves engines.")],  # one scenario is no pattern
+        [("de-escalation", RURAL), ("de-escalation", RURAL.replace("rural", "ruralist"))],  # a word, not a part
+        [("de-escalation", RURAL), ("de-escalation, distress", RURAL)],  # in distress, not causing trouble
+    ],
+    ids=["also-outside-trouble", "one-scenario", "part-of-a-word", "distress"],
+)
+def test_identity_used_outside_trouble_is_not_flagged(tmp_path, files):
+    assert identity_library(tmp_path, files) == []
 
 
 def test_every_diagnostic_code_is_documented():

@@ -86,52 +86,6 @@ def test_xapi_export_is_stable(tmp_path):
     assert a[1]["result"]["success"] is True and len({s["id"] for s in a}) == 2
 
 
-def test_sending_to_an_lrs_retries_and_never_sends_twice(tmp_path, monkeypatch):
-    import base64
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    got, calls = [], {"n": 0}
-
-    class LRS(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            calls["n"] += 1
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            assert self.path == "/xAPI/statements" and self.headers["X-Experience-API-Version"] == "1.0.3"
-            assert self.headers["Authorization"] == "Basic " + base64.b64encode(b"teacher:secret").decode()
-            if calls["n"] == 1:  # the first try fails: the client must back off and retry
-                self.send_response(503)
-                self.end_headers()
-                return
-            got.extend(s["id"] for s in body)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps([s["id"] for s in body]).encode())
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), LRS)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/xAPI/"
-    monkeypatch.setenv("REHEARSE_LRS_USER", "teacher")
-    monkeypatch.setenv("REHEARSE_LRS_PASSWORD", "secret")
-    import scoring.xapi
-
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    try:
-        play(tmp_path, "1\n1\n", 3)
-        code, out, err = run_cli(["export", "--xapi", "--lrs", url, "--data", str(tmp_path)])
-        assert code == 0, err
-        assert "Sent 2 new statement(s)" in out and len(got) == 2 and calls["n"] == 2
-        code, out, _ = run_cli(["export", "--xapi", "--lrs", url, "--data", str(tmp_path)])
-        assert "Sent 0 new statement(s)" in out and len(got) == 2  # never twice
-    finally:
-        server.shutdown()
-    assert scoring.xapi.NS
-
-
 def test_an_unreachable_lrs_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda s: None)
     play(tmp_path, "1\n1\n", 3)

@@ -13,7 +13,6 @@ import io
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pygame
 
