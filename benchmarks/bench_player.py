@@ -76,7 +76,10 @@ def child(code: str) -> float:
 def main() -> int:
     ok = True
     base = min(child(BASELINE) for _ in range(3))
-    for name, first_screen in (("the-sketchbook", "introduction with content note"), ("phone-standoff", "introduction")):
+    for name, first_screen in (
+        ("the-sketchbook", "introduction with content note"),
+        ("phone-standoff", "introduction"),
+    ):
         code = FIRST_FRAME.replace("SCENARIO", repr(f"scenarios/{name}.yaml"))
         child(code)  # the first start fills the card cache, as a teacher's first start does
         first = min(child(code) for _ in range(3))

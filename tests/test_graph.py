@@ -28,7 +28,35 @@ def test_unreachable_scenes_and_dead_ends_are_marked(tmp_path):
     f = tmp_path / "tiny.yaml"
     f.write_text(text)
     run_cli(["graph", str(f), "-o", str(tmp_path / "g.dot")])
-    assert "[unreachable]" in (tmp_path / "g.dot").read_text()
+    dot = (tmp_path / "g.dot").read_text()
+    assert "[unreachable]" in dot and "[dead end]" not in dot
+
+
+def test_a_reachable_trap_is_marked_a_dead_end_and_only_it(tmp_path):
+    # 'trap' can be reached from the start but loops on itself: no ending is reachable from it.
+    text = TINY.replace(
+        "        goto: b\n",
+        "        goto: b\n      - id: stray\n        text: Stray.\n        goto: trap\n",
+    ).replace(
+        "  b:\n    ending: done", "  b:\n    ending: done\n  trap:\n    choices:\n      - {id: x, text: X, goto: trap}"
+    )
+    f = tmp_path / "tiny.yaml"
+    f.write_text(text)
+    code, _, err = run_cli(["graph", str(f), "-o", str(tmp_path / "g.dot")])
+    assert code == 0, err
+    nodes = {
+        line.strip().split(" ")[0].strip('"'): line
+        for line in (tmp_path / "g.dot").read_text().splitlines()
+        if "label=" in line and "->" not in line
+    }
+    assert "[dead end]" in nodes["trap"]
+    assert "[dead end]" not in nodes["a"] and "[unreachable]" not in nodes["trap"]
+
+
+def test_a_clean_scenario_marks_no_dead_end(tmp_path):
+    code, _, err = run_cli(["graph", PHONE, "-o", str(tmp_path / "g.dot")])
+    dot = (tmp_path / "g.dot").read_text()
+    assert code == 0 and "[dead end]" not in dot and "[unreachable]" not in dot
 
 
 def test_a_log_path_is_drawn_bold(tmp_path):
