@@ -130,6 +130,31 @@ def test_markdown_links_stay_inside_the_repository(name):
     assert not outside, f"{name} points outside the repository: {outside}"
 
 
+TEXT_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".toml", ".txt", ".cfg", ".html", ".js", ".css", ".sh")
+# Citations of the sections of a document users never get: "content guide Part 1A", "4B rule 3".
+_GUIDE_CITE = re.compile(r"content\s+guide|\bPart [0-4][A-E]?\b(?:,? (?:rule|idea|item) \d+)?", re.I)
+
+
+def text_files() -> list[str]:
+    """Code and data files a user gets: everything git tracks with a text suffix, but this test."""
+    return [f for f in repo_files() if f.endswith(TEXT_SUFFIXES) and f != "tests/test_docs.py" or f == ".ci/run"]
+
+
+@pytest.mark.parametrize("name", text_files())
+def test_code_and_data_point_nowhere_outside_the_repository(name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    outside = [m.group(0) + "..." for m in _SHARED_PATH.finditer(text)]
+    outside += [m.group(0) for m in _GUIDE_CITE.finditer(text)]
+    assert not outside, f"{name} points outside the repository: {outside} (cite docs/content-rules.md (Section))"
+
+
+def test_the_code_scan_sees_a_citation_of_the_guide():
+    text = "# content guide Part 1A\nfeedback: ... (Part 4A rule 3)\nsee ../shared/style.md\n"
+    assert [m.group(0) for m in _GUIDE_CITE.finditer(text)] == ["content guide", "Part 1A", "Part 4A rule 3"]
+    assert _SHARED_PATH.findall(text) == ["../shared/s"]
+    assert "scenarios/the-sketchbook.yaml" in text_files() and "simulator/loader.py" in text_files()
+
+
 @pytest.mark.parametrize("name", doc_pages())
 def test_docs_name_sources_in_words_not_urls(name):
     text = (ROOT / name).read_text(encoding="utf-8")
@@ -255,7 +280,9 @@ def test_the_citation_patterns_read_the_house_forms():
 def cited_sections() -> list[tuple[str, Path, str]]:
     out = []
     for name in repo_files():
-        if not name.endswith(".py") or name == "tests/test_docs.py":  # its patterns are not citations
+        if (
+            not name.endswith((".py", ".yaml", ".json")) or name == "tests/test_docs.py"
+        ):  # its patterns are not citations
             continue
         text = (ROOT / name).read_text(encoding="utf-8")
         for doc, pattern in _CITES:

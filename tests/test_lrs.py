@@ -1,6 +1,6 @@
 """Integration: a real learning-record store (Ralph, file-system backend) on localhost.
 
-`python3 tasks.py test` installs Ralph into .lrs/ (shared/lrs-setup.md); without it this test is
+`python3 tasks.py test` installs Ralph into .lrs/ (see docs/records.md); without it this test is
 skipped with the reason. It starts the server on a free port, sends runs, reads them back."""
 
 from __future__ import annotations
