@@ -38,7 +38,7 @@ probe = subprocess.run(
     [
         sys.executable,
         "-c",
-        "import json, simulator, simulator.paths as p;"
+        "import json, simulator, simulator.core.paths as p;"
         "print(json.dumps({'pkg': simulator.__file__, 'lib': str(p.library_dir()),"
         " 'assets': str(p.assets_dir()), 'schema': str(p.schema_file())}))",
     ],

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_scenario import generate  # noqa: E402
 
 from scoring.analysis import analyze, random_runs  # noqa: E402
-from simulator.engine import Engine  # noqa: E402
-from simulator.explore import explore_random  # noqa: E402
-from simulator.guards import compile_guard, parse_guard  # noqa: E402
-from simulator.loader import load_file, load_scenario  # noqa: E402
+from simulator.authoring.explore import explore_random  # noqa: E402
+from simulator.core.engine import Engine  # noqa: E402
+from simulator.core.guards import compile_guard, parse_guard  # noqa: E402
+from simulator.core.loader import load_file, load_scenario  # noqa: E402
 
 
 class BareInterpreter:

@@ -28,7 +28,7 @@ if mode == "bare":
     with open(path, encoding="utf-8") as f:
         yaml.load(f.read(), Loader=yaml.CSafeLoader)
 else:
-    from simulator.check import check_file
+    from simulator.authoring.check import check_file
     report = check_file(path)
     assert report.scenario is not None, [d.render() for d in report.diagnostics][:3]
 dt = time.perf_counter() - t

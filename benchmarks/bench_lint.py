@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from gen_scenario import generate  # noqa: E402
 
-from simulator.check import check_file  # noqa: E402
+from simulator.authoring.check import check_file  # noqa: E402
 
 
 def best(fn, n=3) -> tuple[float, object]:

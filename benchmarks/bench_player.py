@@ -30,8 +30,8 @@ print(time.perf_counter() - t)
 
 FIRST_FRAME = r"""
 import time; t = time.perf_counter()
-from simulator.cards import card_for
-from simulator.player.app import Player
+from simulator.records.cards import card_for
+from simulator.shells.player.app import Player
 p = Player([card_for(SCENARIO)], seed=1)  # as `rehearse play FILE` opens: the introduction, from the card
 p.draw()
 import pygame; pygame.display.flip()
@@ -41,8 +41,8 @@ print(time.perf_counter() - t)
 PICKER = r"""
 import time; t = time.perf_counter()
 from pathlib import Path
-from simulator.cards import load_cards
-from simulator.player.app import Player
+from simulator.records.cards import load_cards
+from simulator.shells.player.app import Player
 p = Player(load_cards(Path("scenarios")), seed=1)
 p.draw()
 import pygame; pygame.display.flip()
@@ -51,8 +51,8 @@ print(time.perf_counter() - t)
 
 IDLE = r"""
 import os, threading, time, resource
-from simulator.loader import load_file
-from simulator.player.app import Player
+from simulator.core.loader import load_file
+from simulator.shells.player.app import Player
 import pygame
 p = Player([load_file("scenarios/phone-standoff.yaml")], seed=1)
 p.draw(); pygame.display.flip()
@@ -102,8 +102,8 @@ def main() -> int:
 
     os.environ.update(ENV)
     sys.path.insert(0, str(ROOT))
-    from simulator.loader import load_file
-    from simulator.player.app import Player
+    from simulator.core.loader import load_file
+    from simulator.shells.player.app import Player
 
     sc = load_file(ROOT / "scenarios" / "the-sketchbook.yaml")
     p = Player([sc], seed=7)

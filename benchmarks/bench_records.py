@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from scoring.reports import build_tables, render_html  # noqa: E402
-from simulator.loader import load_file  # noqa: E402
-from simulator.records import Records  # noqa: E402
-from simulator.run import Run  # noqa: E402
+from simulator.core.loader import load_file  # noqa: E402
+from simulator.records.runs import Records  # noqa: E402
+from simulator.session.run import Run  # noqa: E402
 
 
 def main() -> int:

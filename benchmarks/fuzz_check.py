@@ -4,7 +4,7 @@ Each input is a shipped scenario with one to four mutations: byte flips, line de
 duplications and swaps, indentation changes, YAML tags (`!!int`, `!!float`, `!!python/object`),
 unicode insertions (control characters, combining marks, bidi overrides, invalid UTF-8), huge
 scalars and numbers, broken guards, anchors and aliases. Each goes through the real entry point,
-`simulator.cli.main(["check", file])`, in a worker process that is killed after --timeout seconds.
+`simulator.shells.cli.main(["check", file])`, in a worker process that is killed after --timeout seconds.
 
 Reported: internal errors (an exit code other than 0 or 1, or output that says "internal error" or
 shows a traceback), hangs (over the timeout) and the workers' peak memory (ru_maxrss).
@@ -251,7 +251,7 @@ def make_input(seed: int, i: int, texts: list[str]) -> bytes:
 
 def check_once(path: str) -> tuple[int, str]:
     """`rehearse check PATH` in this process: (exit code, everything it printed)."""
-    from simulator.cli import main
+    from simulator.shells.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     try:

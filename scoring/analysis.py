@@ -10,7 +10,7 @@ and worst future on each dimension, its best and worst weighted future, and how 
 paths lead from it to each ending; memoised, so shared sub-paths are explored once. A state met
 again on the path being explored is a repeat: that path is not a run.
 
-Pure. May import: simulator.engine, simulator.model, numpy, the standard library."""
+Pure."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from simulator.engine import Engine, State, StateKey
+from simulator.core.engine import Engine, State, StateKey
 
 DEFAULT_BUDGET = 150_000  # states entered; past it the analysis is reported as not exact
 MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes it inexact

@@ -2,17 +2,14 @@
 
 For a run and its rewind, or a teacher's run against the best path. Logs are untrusted input: a
 file someone hands to `compare`, `graph --log` or `report --logs`, or a row of the records. They
-are read into checked data in one place (`read_log` for a file, `check_log` for parsed JSON), and a
-log that is not a rehearse-log/1 run log gets a clear error naming where and what is wrong.
-
-May import: scoring.rubric, the standard library."""
+are read into checked data in one place (`check_log` for parsed JSON; simulator.records.logs reads
+the file), and a log that is not a rehearse-log/1 run log gets a clear error naming where and what is wrong."""
 
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from scoring import rubric
@@ -27,20 +24,6 @@ MAX_ELAPSED_MS = 10**12  # about 30 years
 
 class LogError(Exception):
     """A file that is not a readable rehearse-log/1 run log."""
-
-
-def read_log(path: str) -> dict[str, Any]:
-    """The checked log in the file at `path`; LogError (naming the file and the problem) if it is not one."""
-    p = Path(path)
-    try:
-        if not p.is_file():
-            raise LogError(f"{path}: no such file" if not p.exists() else f"{path}: not a file")
-        if p.stat().st_size > MAX_LOG_BYTES:
-            raise LogError(f"{path}: too large to be a run log (over {MAX_LOG_BYTES // 2**20} MB)")
-        raw = p.read_bytes()
-    except OSError as e:
-        raise LogError(f"{path}: cannot read it ({e.strerror or e})") from None
-    return check_log(parse_log_text(raw, path), path)
 
 
 def parse_log_text(raw: bytes | str, source: str) -> object:

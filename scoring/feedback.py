@@ -4,10 +4,7 @@ Coach mode shows a choice's feedback at once; assess mode holds all of it for he
 names the ending, reads each dimension against what the scenario allowed, picks the two or three
 turning points of the run (the turns that moved the mood or the score the most) with the better
 choice that was offered there, lists missed cues and false alarms with their notes, and carries
-the discussion prompts and the teacher's reflections.
-
-May import: scoring.scores, scoring.analysis, scoring.rubric, simulator.model, numpy, the standard library;
-simulator.engine and simulator.run for types only."""
+the discussion prompts and the teacher's reflections."""
 
 from __future__ import annotations
 
@@ -18,12 +15,12 @@ import numpy as np
 
 from scoring import rubric
 from scoring.scores import DimensionScore, RunScore, run_analysis, score_run
-from simulator.model import Choice, Cue, Ending
+from simulator.core.model import Choice, Cue, Ending
 
 if TYPE_CHECKING:
     from scoring.analysis import Analysis
-    from simulator.engine import Engine, State
-    from simulator.run import Run, Turn
+    from simulator.core.engine import Engine, State
+    from simulator.session.run import Run, Turn
 
 MOOD_WEIGHT = 10.0  # a mood change of 0.1 counts like one score point when ranking turning points
 

@@ -3,9 +3,7 @@
 Input is a list of run logs (rehearse-log/1 dicts, from the records or a folder of logs). Output
 is tables (lists of rows) that render as CSV files and as one self-contained HTML page with inline
 SVG charts and no network. Everything written into HTML is escaped. Reflections appear only
-where their authors agreed to share them (a log with "share_reflections": true), never with names.
-
-May import: simulator.charts, the standard library."""
+where their authors agreed to share them (a log with "share_reflections": true), never with names."""
 
 from __future__ import annotations
 
@@ -91,7 +89,7 @@ def build_tables(logs: list[dict]) -> list[Table]:
 
 
 def render_html(tables: list[Table], title: str = "Rehearse report") -> str:
-    from simulator.charts import bar_chart
+    from scoring.charts import bar_chart
 
     t = {tb.name: tb for tb in tables}
     parts = [

@@ -1,11 +1,10 @@
 """The rubric's dimensions: their titles, and how to read a percent of range.
 
-docs/content-rules.md, "The six dimensions": the guide's seven rubric dimensions map onto the format's six.
-May import: simulator.model, the standard library."""
+docs/content-rules.md, "The six dimensions": the guide's seven rubric dimensions map onto the format's six."""
 
 from __future__ import annotations
 
-from simulator.model import STANDARD_DIMENSIONS
+from simulator.core.model import STANDARD_DIMENSIONS
 
 TITLES = {
     "noticing": "Noticing",

@@ -1,7 +1,4 @@
-"""Raw, min, max and percent for one run (format: Scoring dimensions).
-
-May import: scoring.analysis, simulator.engine, simulator.model, the standard library.
-(The run passes itself in; this module never imports the run or any player.)"""
+"""Raw, min, max and percent for one run (format: Scoring dimensions)."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ from typing import TYPE_CHECKING
 from scoring.analysis import Analysis, analyze
 
 if TYPE_CHECKING:
-    from simulator.run import Run
+    from simulator.session.run import Run
 
 
 @dataclass(frozen=True, slots=True)

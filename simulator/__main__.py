@@ -1,5 +1,5 @@
 """`python -m simulator` is the `rehearse` command."""
 
-from simulator.cli import entry
+from simulator.shells.cli import entry
 
 entry()

@@ -49,7 +49,7 @@ def run_cli(argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     """Run `rehearse ARGV` in-process; return (exit code, stdout, stderr)."""
     import contextlib
 
-    from simulator.cli import main
+    from simulator.shells.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err):

@@ -9,7 +9,7 @@ from conftest import SCENARIOS, TINY
 
 
 def test_cards_are_cached_and_refreshed_when_a_file_changes(tmp_path, monkeypatch):
-    from simulator import cards
+    from simulator.records import cards
 
     monkeypatch.setenv("REHEARSE_DATA", str(tmp_path / "data"))
     folder = tmp_path / "sc"
@@ -23,10 +23,10 @@ def test_cards_are_cached_and_refreshed_when_a_file_changes(tmp_path, monkeypatc
     assert len(cache["files"]) == 2  # the broken file is remembered as having no card
 
     calls = []
-    import simulator.loader
+    import simulator.core.loader
 
-    real = simulator.loader.read_file
-    monkeypatch.setattr(simulator.loader, "read_file", lambda p: calls.append(p) or real(p))
+    real = simulator.core.loader.read_file
+    monkeypatch.setattr(simulator.core.loader, "read_file", lambda p: calls.append(p) or real(p))
     assert [c.id for c in cards.load_cards(folder)] == ["tiny"] and calls == []  # all from the cache
     (folder / "tiny.yaml").write_text(TINY.replace("title: Tiny", "title: Tiny again"))
     os.utime(folder / "tiny.yaml", ns=(1, 10**18))
@@ -34,7 +34,7 @@ def test_cards_are_cached_and_refreshed_when_a_file_changes(tmp_path, monkeypatc
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path, monkeypatch):
-    from simulator import cards
+    from simulator.records import cards
 
     monkeypatch.setenv("REHEARSE_DATA", str(tmp_path))
     (tmp_path / "cache").mkdir()
@@ -48,8 +48,8 @@ def test_the_player_opens_a_card(tmp_path, monkeypatch):
     pygame = pytest.importorskip("pygame")
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     monkeypatch.setenv("REHEARSE_DATA", str(tmp_path))
-    from simulator import cards
-    from simulator.player.app import Player
+    from simulator.records import cards
+    from simulator.shells.player.app import Player
 
     deck = cards.load_cards(SCENARIOS)
     p = Player(deck, seed=3)

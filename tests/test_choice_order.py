@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import SCENARIOS, run_cli
 
-from simulator.loader import load_file
-from simulator.run import Run
+from simulator.core.loader import load_file
+from simulator.session.run import Run
 
 SKETCH = SCENARIOS / "the-sketchbook.yaml"
 

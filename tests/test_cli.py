@@ -151,7 +151,7 @@ def test_python_m_simulator_and_the_version():
 
 
 def test_internal_errors_are_one_line(monkeypatch):
-    import simulator.cli as cli
+    import simulator.shells.cli as cli
 
     def boom(*a, **k):
         raise RuntimeError("kaboom")
@@ -168,7 +168,7 @@ def test_unwritable_log_path_is_a_clear_error(tmp_path):
 
 
 def test_interactive_runs_are_saved_after_every_turn_in_the_records(tmp_path):
-    from simulator.records import Records
+    from simulator.records.runs import Records
 
     code, out, _ = run_cli(["play", EXAMPLE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")
     assert code == 0 and "saved in your records; `rehearse resume` continues it" in out

@@ -14,7 +14,7 @@ import time
 import pytest
 from conftest import SCENARIOS, TINY, run_cli
 
-from simulator.paths import library_dir
+from simulator.core.paths import library_dir
 
 PHONE = SCENARIOS / "phone-standoff.yaml"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(signal, "alarm"), reason="needs FIFOs")
@@ -167,7 +167,7 @@ def test_schema_to_a_file(tmp_path):
 
 @needs_fifo
 def test_the_picker_skips_a_fifo_in_its_library(tmp_path, monkeypatch):
-    from simulator.cards import load_cards
+    from simulator.records.cards import load_cards
 
     monkeypatch.setenv("REHEARSE_DATA", str(tmp_path / "data"))
     lib = tmp_path / "lib"
@@ -333,7 +333,7 @@ def test_twee_headers_escapes_and_links(tmp_path):
     )
     code, out, err, _ = _import(tmp_path, text)
     assert code == 0, err
-    from simulator.loader import load_file
+    from simulator.core.loader import load_file
 
     sc = load_file(tmp_path / "story.yaml")
     assert sc.start == "open-door" and [c.text for c in sc.scenes["open-door"].choices] == ["Walk in"]

@@ -10,8 +10,8 @@ import pytest
 from conftest import DATA, SCENARIOS, run_cli
 
 from scoring.feedback import build_debrief, mood_series
-from simulator.loader import load_file
-from simulator.run import Run
+from simulator.core.loader import load_file
+from simulator.session.run import Run
 
 GOLDEN = DATA / "golden"
 
@@ -51,7 +51,7 @@ def test_mood_series_is_one_row_per_turn_plus_the_start(phone):
 
 
 def _script_turns(path):
-    from simulator.script import read_script
+    from simulator.session.script import read_script
 
     return read_script(str(path))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TINY
 
-from simulator.loader import TOP_KEYS, read_scenario
+from simulator.core.loader import TOP_KEYS, read_scenario
 
 DOCS = ROOT / "docs"
 FORMAT_DOC = DOCS / "format.md"
@@ -152,7 +152,7 @@ def test_the_code_scan_sees_a_citation_of_the_guide():
     text = "# content guide Part 1A\nfeedback: ... (Part 4A rule 3)\nsee ../shared/style.md\n"
     assert [m.group(0) for m in _GUIDE_CITE.finditer(text)] == ["content guide", "Part 1A", "Part 4A rule 3"]
     assert _SHARED_PATH.findall(text) == ["../shared/s"]
-    assert "scenarios/the-sketchbook.yaml" in text_files() and "simulator/loader.py" in text_files()
+    assert "scenarios/the-sketchbook.yaml" in text_files() and "simulator/core/loader.py" in text_files()
 
 
 @pytest.mark.parametrize("name", doc_pages())

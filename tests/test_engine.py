@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import TINY
 
-from simulator.engine import Engine, EngineError
-from simulator.loader import load_scenario
-from simulator.run import Run
+from simulator.core.engine import Engine, EngineError
+from simulator.core.loader import load_scenario
+from simulator.session.run import Run
 
 LOOP = """\
 format: rehearse/1
@@ -209,7 +209,7 @@ def test_turn_events_reach_subscribers(loop):
 
 
 def test_next_routes_in_a_circle_are_reported():
-    from simulator.check import explore_checks
+    from simulator.authoring.check import explore_checks
 
     text = TINY.replace(
         "  b:\n    ending: done",

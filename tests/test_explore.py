@@ -46,9 +46,9 @@ def test_random_runs_are_seeded_and_reported(tmp_path):
 
 
 def test_parallel_and_serial_runs_agree():
-    from simulator.engine import Engine
-    from simulator.explore import explore_random
-    from simulator.loader import load_file
+    from simulator.authoring.explore import explore_random
+    from simulator.core.engine import Engine
+    from simulator.core.loader import load_file
 
     eng = Engine(load_file(PHONE))
     one, _ = explore_random(PHONE, eng, 5000, 9, jobs=1, progress=False)

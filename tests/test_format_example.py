@@ -9,8 +9,8 @@ import re
 import pytest
 from conftest import DATA, ROOT, run_cli
 
-from simulator.loader import load_file, read_file
-from simulator.run import Run
+from simulator.core.loader import load_file, read_file
+from simulator.session.run import Run
 
 EXAMPLE = DATA / "format-example.yaml"
 FORMAT_DOC = ROOT / "docs" / "format.md"

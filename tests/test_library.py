@@ -13,9 +13,9 @@ import pytest
 from conftest import SCENARIOS
 
 from scoring.analysis import analyze
-from simulator.engine import Engine
-from simulator.loader import load_file
-from simulator.model import TOPICS
+from simulator.core.engine import Engine
+from simulator.core.loader import load_file
+from simulator.core.model import TOPICS
 
 EXAMPLE = "phone-standoff"
 LIBRARY = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != EXAMPLE)

@@ -147,7 +147,14 @@ def test_every_diagnostic_code_is_documented():
 
     src = "".join(
         (ROOT / "simulator" / f).read_text()
-        for f in ("loader.py", "yamlnodes.py", "check.py", "lint.py", "script.py", "authortests.py")
+        for f in (
+            "core/loader.py",
+            "core/yamlnodes.py",
+            "authoring/check.py",
+            "authoring/lint.py",
+            "session/script.py",
+            "authoring/authortests.py",
+        )
     )
     codes = set(re.findall(r'code="([a-z0-9-]+)"', src))
     codes |= set(re.findall(r'_warn\(\s*[^,]+,\s*[^,]+,\s*"([a-z0-9-]+)"', src, re.S))
@@ -159,9 +166,9 @@ def test_every_diagnostic_code_is_documented():
 
 
 def test_too_large_to_walk_falls_back_to_the_scene_graph(tmp_path, monkeypatch):
-    import simulator.check
+    import simulator.authoring.check
 
-    monkeypatch.setattr(simulator.check, "MAX_STATES", 1)
+    monkeypatch.setattr(simulator.authoring.check, "MAX_STATES", 1)
     text = BASE.replace("  b:\n    ending: done", "  b:\n    ending: done\n  lost:\n    ending: done")
     found = codes(tmp_path, text)
     assert "search-incomplete" in found and "unreachable-scene" in found

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import TINY
 
-from simulator.errors import ScenarioError
-from simulator.loader import load_scenario, read_scenario
+from simulator.core.errors import ScenarioError
+from simulator.core.loader import load_scenario, read_scenario
 
 
 def diags(text: str | bytes, stem: str | None = None):
@@ -302,7 +302,7 @@ DEEP = [
 def test_deep_nesting_is_refused(monkeypatch, name, text, line, col, parser):
     import yaml
 
-    from simulator import yamlnodes
+    from simulator.core import yamlnodes
 
     if parser == "pure-python":  # PyYAML built without libyaml
         monkeypatch.setattr(yamlnodes, "_Loader", yaml.SafeLoader)
@@ -360,7 +360,7 @@ def test_guard_numbers_out_of_range_are_errors_at_the_number(expr, col):
 
 def test_guard_arithmetic_past_float_range_does_not_crash():
     # Each number is allowed; their product is past any float. The guard is false, not a crash.
-    from simulator.run import Run
+    from simulator.session.run import Run
 
     sc = load_scenario(_guarded("1000000000*" * 35 + "stress > 2 or true"), "t.yaml")
     run = Run(sc, seed=1)
@@ -377,7 +377,7 @@ def test_flag_values_and_amounts_are_bounded():
 
 
 def test_oversized_text_is_refused_before_parsing(monkeypatch):
-    from simulator import yamlnodes
+    from simulator.core import yamlnodes
 
     monkeypatch.setattr(yamlnodes, "MAX_FILE_BYTES", 100)
     sc, ds = diags(TINY.encode())
@@ -441,7 +441,7 @@ def test_a_few_reused_lists_are_fine():
 
 
 def test_a_file_with_too_many_values_is_too_large_not_an_alias_bomb(monkeypatch):
-    from simulator import yamlnodes
+    from simulator.core import yamlnodes
 
     monkeypatch.setattr(yamlnodes, "MAX_NODES", 1000)  # 2,000,000 in earnest: a 24 MB list
     text = sub("topics: [relationship]", "topics: [relationship]\nx-list:\n" + "  - x\n" * 2000)

@@ -12,14 +12,14 @@ pygame = pytest.importorskip("pygame")
 
 from conftest import DATA, SCENARIOS, run_cli  # noqa: E402
 
-from simulator.loader import load_file  # noqa: E402
+from simulator.core.loader import load_file  # noqa: E402
 
 PHONE = SCENARIOS / "phone-standoff.yaml"
 
 
 @pytest.fixture
 def player():
-    from simulator.player.app import Player
+    from simulator.shells.player.app import Player
 
     p = Player([load_file(PHONE), load_file(SCENARIOS / "the-sketchbook.yaml")], seed=7, size=(1280, 800))
     yield p
@@ -94,7 +94,7 @@ def test_keys_mark_cues_and_choose(player):
 
 
 def test_portrait_changes_with_stress(player):
-    from simulator.portrait import face_for
+    from simulator.core.faces import face_for
 
     look = {"skin": 4, "hair": "short-curly", "top": "hoodie"}
     calm = face_for(look, {"stress": 0.1, "trust": 0.8, "openness": 0.8})
@@ -128,7 +128,7 @@ def test_rewind_keeps_the_original_and_compares(player):
 
 
 def test_text_scale_and_contrast_change_the_layout(player):
-    from simulator.player.layout import layout
+    from simulator.shells.player.layout import layout
 
     assert layout(1280, 800, 1.3).body_px > layout(1280, 800, 1.0).body_px
     assert layout(800, 600).portrait[2] < layout(1600, 1000).portrait[2]
@@ -170,7 +170,7 @@ def test_no_display_falls_back_to_text(monkeypatch):
 def test_watch_reloads_keeps_the_run_and_shows_errors(tmp_path):
     import time as _time
 
-    from simulator.player.app import Player
+    from simulator.shells.player.app import Player
 
     f = tmp_path / "phone-standoff.yaml"
     f.write_text(PHONE.read_text())
@@ -214,8 +214,8 @@ def test_sharing_reflections_is_the_teachers_choice(player):
 def test_the_picker_scrolls_to_every_scenario(tmp_path):
     from pathlib import Path
 
-    from simulator.cards import load_cards
-    from simulator.player.app import Player
+    from simulator.records.cards import load_cards
+    from simulator.shells.player.app import Player
 
     deck = load_cards(Path(SCENARIOS))
     p = Player(deck, seed=1, size=(1280, 800))

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scoring.scores import score_run
-from simulator.engine import EngineError
-from simulator.loader import read_scenario
-from simulator.run import Run
+from simulator.core.engine import EngineError
+from simulator.core.loader import read_scenario
+from simulator.session.run import Run
 
 MOODS = ("stress", "trust", "openness", "energy")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -417,7 +417,7 @@ def test_best_path_reaches_the_highest_weighted_score_and_bounds_are_seeded(data
     import numpy as np
 
     from scoring.analysis import analyze
-    from simulator.engine import Engine
+    from simulator.core.engine import Engine
 
     sc = load(data)
     eng = Engine(sc)

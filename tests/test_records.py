@@ -11,9 +11,9 @@ PHONE = str(SCENARIOS / "phone-standoff.yaml")
 
 
 def test_a_run_is_saved_after_every_turn_and_resumed(tmp_path):
-    from simulator.loader import load_file
-    from simulator.records import Records, replay
-    from simulator.run import Run
+    from simulator.core.loader import load_file
+    from simulator.records.runs import Records, replay
+    from simulator.session.run import Run
 
     rec = Records.open(tmp_path)
     run = Run(load_file(PHONE), seed=5)
@@ -55,7 +55,7 @@ def test_forget_deletes_a_profile_only_with_yes(tmp_path):
 
 
 def test_a_damaged_or_foreign_file_is_set_aside_never_overwritten(tmp_path):
-    from simulator.records import Records
+    from simulator.records.runs import Records
 
     (tmp_path / "rehearse.db").write_bytes(b"this is not a database at all")
     rec = Records.open(tmp_path)
@@ -77,7 +77,7 @@ def test_a_damaged_or_foreign_file_is_set_aside_never_overwritten(tmp_path):
 
 
 def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
-    from simulator.records import Records
+    from simulator.records.runs import Records
 
     rec = Records.open(tmp_path)
     rec.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
@@ -88,7 +88,7 @@ def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_the_picker_shows_the_best_result(tmp_path):
-    from simulator.store import best_results
+    from simulator.records.store import best_results
 
     run_cli(["play", PHONE, "--text", "--seed", "7", "--data", str(tmp_path)], stdin="1\n1\n")
     best = best_results(tmp_path)
@@ -103,9 +103,9 @@ def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
     import argparse
     import io
 
-    from simulator.cards import load_cards
-    from simulator.cli import _gui_saver
-    from simulator.player.app import Player
+    from simulator.records.cards import load_cards
+    from simulator.shells.cli import _gui_saver
+    from simulator.shells.player.app import Player
 
     run_cli(["play", PHONE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")
     saver = _gui_saver(argparse.Namespace(data=str(tmp_path), profile="me", log=None), io.StringIO())
@@ -118,7 +118,7 @@ def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
     p.act(("choose", "1"))
     p.ui.reflection = ""
     p.act(("reflect_done",))
-    from simulator.records import Records
+    from simulator.records.runs import Records
 
     (row,) = Records.open(tmp_path).runs()
     assert row.ended and row.turns == 2  # the same record, continued

@@ -98,10 +98,10 @@ def test_shared_reflections_need_the_teachers_yes_and_workshop_tallies_appear(tm
     # reflect at the standoff, then agree to share
     run_cli(["play", PHONE, "--text", "--seed", "1", "--data", str(d)], stdin="\n2\n1\nIt is not about me.\ny\n")
     run_cli(["play", PHONE, "--text", "--seed", "2", "--data", str(d)], stdin="\n2\n1\nPrivate thought.\nn\n")
-    from simulator.loader import load_file
-    from simulator.records import Records
-    from simulator.run import Run
-    from simulator.workshop import Workshop
+    from simulator.core.loader import load_file
+    from simulator.records.runs import Records
+    from simulator.session.run import Run
+    from simulator.shells.workshop import Workshop
 
     rec = Records.open(d)
     ws = Workshop(Run(load_file(PHONE), seed=3))

@@ -62,7 +62,7 @@ def test_import_twee(tmp_path):
     assert code == 0 and "it loads" in out
     assert "link to missing passage 'Nowhere' dropped" in out and "macros or variables left out" in out
     assert "'UserScript': a special, script or stylesheet passage" in out
-    from simulator.loader import load_file
+    from simulator.core.loader import load_file
 
     sc = load_file(out_file)
     assert sc.start == "start" and [c.goto for c in sc.scenes["start"].choices] == ["talk", "zero"]

@@ -42,7 +42,7 @@ def test_a_folder_whose_name_has_uri_characters_keeps_its_store(tmp_path, name):
         code, out, err = run_cli(["history", "--data", str(data)])
         assert code == 0 and "phone-standoff" in out and "set aside" not in err and clean(err)
     assert set_asides(data) == []
-    from simulator.store import best_results
+    from simulator.records.store import best_results
 
     assert best_results(data) == {"phone-standoff": 100.0}
 
@@ -120,7 +120,7 @@ def test_damaged_pages_are_set_aside(tmp_path):
 
 
 def _open_at_once(folder: str, barrier, results) -> None:
-    from simulator.records import Records
+    from simulator.records.runs import Records
 
     try:
         barrier.wait(timeout=60)
@@ -147,7 +147,7 @@ def test_three_processes_opening_a_fresh_store_and_making_one_profile_at_once(tm
         assert len({pid for _, pid, _ in got}) == 1  # one profile, the same for all three
         assert [notice for _, _, notice in got] == [None, None, None]  # nothing judged damaged
         assert set_asides(folder) == []
-        from simulator.records import Records
+        from simulator.records.runs import Records
 
         rec = Records.open(folder)
         assert rec.profiles() == ["ana"] and rec.notice is None
@@ -190,9 +190,9 @@ def test_a_read_only_folder_is_one_clean_line(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
 def test_a_read_only_record_file_is_read_but_never_set_aside(tmp_path):
-    from simulator.loader import load_file
-    from simulator.records import Records, RecordsError
-    from simulator.run import Run
+    from simulator.core.loader import load_file
+    from simulator.records.runs import Records, RecordsError
+    from simulator.session.run import Run
 
     play(tmp_path)
     db = tmp_path / "rehearse.db"
@@ -215,9 +215,9 @@ def test_a_read_only_record_file_is_read_but_never_set_aside(tmp_path):
 
 
 def test_a_full_disk_while_saving_a_run_is_a_records_error_and_keeps_the_last_save(tmp_path):
-    from simulator.loader import load_file
-    from simulator.records import Records, RecordsError
-    from simulator.run import Run
+    from simulator.core.loader import load_file
+    from simulator.records.runs import Records, RecordsError
+    from simulator.session.run import Run
 
     rec = Records.open(tmp_path)
     run = Run(load_file(PHONE), seed=5)
@@ -239,7 +239,7 @@ def test_an_output_on_a_full_disk_leaves_no_empty_file_and_keeps_the_old_one(tmp
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("simulator.store.os.fsync", full)
+    monkeypatch.setattr("simulator.records.store.os.fsync", full)
     code, out, err = run_cli(["report", "-o", str(out_dir / "report.html"), "--data", str(tmp_path / "d")])
     assert code == 1 and "No space left on device" in err and "report.html" in err and clean(err)
     code, out, err = run_cli(["export", "--xapi", "-o", str(out_dir / "runs.jsonl"), "--data", str(tmp_path / "d")])
@@ -298,7 +298,7 @@ def test_one_damaged_run_log_is_skipped_by_report_and_export_and_refused_by_resu
 
 
 def test_a_bad_entry_in_the_card_cache_costs_only_a_re_read(tmp_path, monkeypatch):
-    from simulator.cards import load_cards
+    from simulator.records.cards import load_cards
 
     monkeypatch.setenv("REHEARSE_DATA", str(tmp_path))
     good = {c.id: c for c in load_cards(SCENARIOS)}

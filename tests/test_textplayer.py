@@ -62,7 +62,7 @@ def test_resources_are_one_word_away_during_the_run():
 
 
 def test_timed_run_lets_silence_answer(monkeypatch):
-    import simulator.textplayer as tp
+    import simulator.shells.textplayer as tp
 
     ticks = iter([0.0, 100.0] * 10)
     monkeypatch.setattr(tp.time, "monotonic", lambda: next(ticks))

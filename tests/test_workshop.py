@@ -14,9 +14,9 @@ PHONE = SCENARIOS / "phone-standoff.yaml"
 
 @pytest.fixture
 def workshop():
-    from simulator.loader import load_file
-    from simulator.run import Run
-    from simulator.workshop import Workshop
+    from simulator.core.loader import load_file
+    from simulator.session.run import Run
+    from simulator.shells.workshop import Workshop
 
     return Workshop(Run(load_file(PHONE), seed=7))
 
@@ -37,7 +37,7 @@ def test_one_vote_per_device_per_decision_and_votes_in_the_log(workshop):
 
 
 def test_the_voting_page(workshop):
-    from simulator.workshop_web import create_app
+    from simulator.shells.workshop_web import create_app
 
     client = create_app(workshop).test_client()
     assert client.get("/r/ZZZZ").status_code == 404
@@ -55,7 +55,7 @@ def test_the_voting_page(workshop):
 
 
 def test_phones_vote_over_real_http(workshop):
-    from simulator.workshop_web import VoteServer
+    from simulator.shells.workshop_web import VoteServer
 
     server = VoteServer(workshop, host="127.0.0.1", port=0).start()
     try:
@@ -72,8 +72,8 @@ def test_phones_vote_over_real_http(workshop):
 def test_projector_screens(tmp_path):
     pygame = pytest.importorskip("pygame")
     os.environ["SDL_VIDEODRIVER"] = "dummy"
-    from simulator.loader import load_file
-    from simulator.player.app import Player
+    from simulator.core.loader import load_file
+    from simulator.shells.player.app import Player
 
     p = Player([], seed=7)
     p.start_workshop(load_file(PHONE), vote_url="http://127.0.0.1:8123/")

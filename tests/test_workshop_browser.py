@@ -49,10 +49,10 @@ def test_a_phone_votes_once_in_a_real_browser(browser):
         WebDriverWait(browser, 15).until(lambda b: words in b.page_source)
         return True
 
-    from simulator.loader import load_file
-    from simulator.run import Run
-    from simulator.workshop import Workshop
-    from simulator.workshop_web import VoteServer
+    from simulator.core.loader import load_file
+    from simulator.session.run import Run
+    from simulator.shells.workshop import Workshop
+    from simulator.shells.workshop_web import VoteServer
 
     ws = Workshop(Run(load_file(SCENARIOS / "phone-standoff.yaml"), seed=7))
     server = VoteServer(ws, host="127.0.0.1", port=0).start()

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import SCENARIOS, run_cli
 
-import scoring.xapi
+import simulator.records.lrs
 
 PHONE = str(SCENARIOS / "phone-standoff.yaml")
 AUTH = "Basic " + base64.b64encode(b"teacher:secret").decode()
@@ -140,10 +140,10 @@ def test_an_interrupted_send_resumes_after_the_last_delivered_batch(lrs, sleeps)
     stmts = [{"id": f"id-{i}"} for i in range(5)]
     delivered: set[str] = set()
     lrs.answers = [200] + [500] * 3
-    with pytest.raises(scoring.xapi.LRSError, match="answered 500"):
-        scoring.xapi.send(stmts, lrs.url, AUTH, already=delivered, mark=delivered.update, batch=2, retries=2)
+    with pytest.raises(simulator.records.lrs.LRSError, match="answered 500"):
+        simulator.records.lrs.send(stmts, lrs.url, AUTH, already=delivered, mark=delivered.update, batch=2, retries=2)
     assert delivered == {"id-0", "id-1"}
-    n = scoring.xapi.send(stmts, lrs.url, AUTH, already=delivered, mark=delivered.update, batch=2, retries=2)
+    n = simulator.records.lrs.send(stmts, lrs.url, AUTH, already=delivered, mark=delivered.update, batch=2, retries=2)
     assert n == 3
     assert lrs.stored() == [f"id-{i}" for i in range(5)], "each statement reaches the LRS once, in order"
     assert [r.ids for r in lrs.requests if r.status == 500] == [["id-2", "id-3"]] * 3
@@ -151,6 +151,6 @@ def test_an_interrupted_send_resumes_after_the_last_delivered_batch(lrs, sleeps)
 
 def test_a_4xx_is_not_retried(lrs, sleeps):
     lrs.answers = [400]
-    with pytest.raises(scoring.xapi.LRSError, match="answered 400"):
-        scoring.xapi.send([{"id": "a"}], lrs.url, None, already=set(), mark=lambda ids: None)
+    with pytest.raises(simulator.records.lrs.LRSError, match="answered 400"):
+        simulator.records.lrs.send([{"id": "a"}], lrs.url, None, already=set(), mark=lambda ids: None)
     assert len(lrs.requests) == 1 and sleeps == []

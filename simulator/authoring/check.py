@@ -1,0 +1,254 @@
+"""Static checks behind `rehearse check`: load each file, then explore its reachable states.
+
+The loader finds every rule a single reading can check. Two rules of the format need the
+states a run can reach, so they are checked here with the engine's pure `apply_turn`:
+- format: Choices: "A scene whose every choice is guarded must still offer at least one choice in
+  every reachable state, or the checker reports it." (error `no-choice-offered`)
+- format: Scoring dimensions: "`rehearse check` warns about a loop that can repeat forever
+  without changing anything." (warning `endless-loop`)
+The search starts from the unjittered starting mood and stops after MAX_STATES distinct states."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.core.engine import Engine, EngineError, State
+from simulator.core.errors import ScenarioError
+from simulator.core.loader import read_file
+from simulator.core.model import Scenario
+
+MAX_STATES = 20_000
+
+
+@dataclass
+class FileReport:
+    path: str
+    scenario: Scenario | None
+    diagnostics: list[ScenarioError] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+def not_regular(path: Path) -> str | None:
+    """Why `path` cannot be read as a file without opening it (a FIFO would block), or None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file (a link to nothing?)" if path.is_symlink() else "no such file or folder"
+    except OSError as e:
+        return f"cannot read it: {e.strerror or e}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "not a regular file (a named pipe, socket or device)"
+
+
+def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, ScenarioError | None]]:
+    """(path, problem) for each file named or found under a folder; problem is None when it can be read.
+
+    Folders are searched as the picker searches them (simulator.records.cards.scenario_files). Entries found
+    there that are not regular files (a FIFO named x.yaml would block the reader for ever) are
+    skipped with a warning; a FILE named on the command line that is not one is an error."""
+    from simulator.records.cards import scenario_files
+
+    for p in paths:
+        path = Path(p)
+        if not os.path.lexists(path):
+            yield p, ScenarioError(p, 1, 1, "no such file or folder", hint="check the path", code="not-found")
+        elif (why := not_regular(path)) is not None:
+            yield p, ScenarioError(p, 1, 1, why, hint="give a scenario file (.yaml) or a folder", code="not-a-file")
+        elif path.is_dir():
+            for f in scenario_files(path):
+                why = not_regular(f)
+                if why is None and f.is_dir():  # a folder named x.yaml
+                    why = "a folder, not a scenario file"
+                if why is None:
+                    yield str(f), None
+                else:
+                    yield str(f), ScenarioError(str(f), 1, 1, f"skipped: {why}", code="not-a-file", severity="warning")
+        else:
+            yield str(path), None
+
+
+def check_file(path: str, *, lint: bool = True) -> FileReport:
+    """Load one file and run every check on it (with `lint`, the authoring warnings too)."""
+    scenario, diags = read_file(path)
+    report = FileReport(path, scenario, list(diags))
+    if scenario is not None:
+        walk = Walk()
+        report.diagnostics.extend(explore_checks(scenario, walk=walk))
+        if lint:
+            from simulator.authoring.lint import lint_scenario
+
+            report.diagnostics.extend(lint_scenario(scenario, walk))
+        report.diagnostics = silence(report.diagnostics, path)
+        report.diagnostics.sort(key=ScenarioError.sort_key)
+    return report
+
+
+IGNORE = re.compile(r"#\s*rehearse:\s*ignore\[([a-z0-9, -]+)\]")
+
+
+def silence(diags: list[ScenarioError], path: str) -> list[ScenarioError]:
+    """Drop warnings whose line carries `# rehearse: ignore[code]` (several codes: comma-separated)."""
+    if not any(d.severity == "warning" for d in diags):
+        return diags
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return diags
+    out = []
+    for d in diags:
+        if d.severity == "warning" and 1 <= d.line <= len(lines):
+            m = IGNORE.search(lines[d.line - 1])
+            if m and d.code in {c.strip() for c in m.group(1).split(",")}:
+                continue
+        out.append(d)
+    return out
+
+
+@dataclass
+class Walk:
+    """What the walk through reachable states saw, for the lint (simulator/authoring/lint.py)."""
+
+    complete: bool = True
+    scenes: set = field(default_factory=set)  # scene ids shown (entered or passed through)
+    offered: set = field(default_factory=set)  # (scene, choice id) offered in some reachable state
+    guards: dict = field(default_factory=dict)  # (scene, choice id) -> outcomes seen {True, False}
+    edges: dict = field(default_factory=dict)  # state key -> child state keys
+    scene_of: dict = field(default_factory=dict)  # state key -> scene id
+    endings: set = field(default_factory=set)  # state keys at an ending
+
+
+def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk | None = None) -> list[ScenarioError]:
+    """Problems only a walk through the reachable states can find; fills `walk` if given."""
+    max_states = MAX_STATES if max_states is None else max_states
+    walk = walk if walk is not None else Walk()
+    engine = Engine(scenario)
+    file = scenario.path
+    out: dict[tuple, ScenarioError] = {}
+    start = engine.start_mood.copy()
+    start.flags.writeable = False
+    s0 = State(
+        scenario.start,
+        start,
+        start,
+        tuple(scenario.flags.values()),
+        0,
+        engine.scene_bit[scenario.start],
+        0,
+        (0,) * len(engine.dims),
+    )
+    try:
+        first, passed = engine.route(s0)
+    except EngineError as e:
+        sc = scenario.scenes[e.scene or scenario.start]
+        walk.complete = False
+        return [
+            ScenarioError(file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop")
+        ]
+    walk.scenes.update(passed)
+    seen: set[tuple] = {engine.key(first)}
+    on_path: set[tuple] = set()
+    stack: list[tuple[State, tuple, list]] = []  # iterative depth-first search: (state, key, moves left)
+
+    def push(s: State) -> None:
+        key = engine.key(s)
+        scene = engine.scene(s)
+        walk.scenes.add(s.scene)
+        walk.scene_of[key] = s.scene
+        walk.edges.setdefault(key, [])
+        if scene.ending is not None:
+            walk.endings.add(key)
+            return
+        offered = engine.offered(s)
+        for c in offered:
+            walk.offered.add((s.scene, c.id))
+        for c, _comp, g in engine._choices.get(s.scene, ()):
+            if g is not None:
+                walk.guards.setdefault((s.scene, c.id), set()).add(bool(g(s)))
+        if not offered:
+            out.setdefault(
+                ("stuck", s.scene),
+                ScenarioError(
+                    file,
+                    scene.at.line,
+                    scene.at.col,
+                    f"scene '{s.scene}' can be reached in a state where none of its choices is offered "
+                    f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
+                    "give one choice no 'if' and no 'once', or loosen a guard",
+                    "no-choice-offered",
+                ),
+            )
+        on_path.add(key)
+        stack.append((s, key, engine.offered_effects(s)))
+
+    push(first)
+    while stack:
+        s, skey, moves = stack[-1]
+        if not moves:
+            on_path.discard(skey)
+            stack.pop()
+            continue
+        comp = moves.pop()
+        try:
+            child, passed = engine.apply_turn(s, comp)
+        except EngineError as e:
+            sc = scenario.scenes[e.scene or s.scene]
+            out.setdefault(
+                ("next-loop", e.scene),
+                ScenarioError(
+                    file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop"
+                ),
+            )
+            continue
+        walk.scenes.update(passed)
+        key = engine.key(child)
+        walk.edges[skey].append(key)
+        if key in on_path:
+            at = comp.effect.at
+            label = f"choice '{comp.effect.id}'" if hasattr(comp.effect, "id") else "the timeout"
+            out.setdefault(
+                ("loop", s.scene, id(comp.effect)),
+                ScenarioError(
+                    file,
+                    at.line,
+                    at.col,
+                    f"{label} in scene '{s.scene}' can lead back to exactly the same "
+                    "moment, so the conversation could repeat forever without anything changing",
+                    "make the loop change something: `once: true`, a flag, or a mood change",
+                    "endless-loop",
+                    "warning",
+                ),
+            )
+            continue
+        if key in seen:
+            continue
+        if len(seen) >= max_states:
+            walk.complete = False
+            out.setdefault(
+                ("incomplete",),
+                ScenarioError(
+                    file,
+                    1,
+                    1,
+                    f"too many possible states to check every path; checked the first {max_states:,}",
+                    "split very large scenarios, or reduce loops that count without limit",
+                    "search-incomplete",
+                    "warning",
+                ),
+            )
+            continue
+        seen.add(key)
+        push(child)
+    return list(out.values())

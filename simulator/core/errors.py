@@ -1,0 +1,87 @@
+"""Diagnostics: what is wrong in a scenario file, where, and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+# Line breaks and other control characters, as a key or value from the file may hold them
+# (`"a\nb": 1`): printed raw, they would start a new line of output that looks like a diagnostic.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and control characters written as escapes (\\n, \\x1b)."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+class ScenarioError(Exception):
+    """One problem in a scenario file, at a 1-based line and column.
+
+    The loader raises it (carrying every problem it found in `diagnostics`); `check` collects them.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        col: int,
+        message: str,
+        hint: str | None = None,
+        code: str = "invalid",
+        severity: str = "error",
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.col = col
+        self.message = message
+        self.hint = hint
+        self.code = code
+        self.severity = severity
+        self.diagnostics: tuple[ScenarioError, ...] = (self,)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.col, self.severity != "error", self.code, self.message)
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def render(self) -> str:
+        """`FILE:LINE:COL: severity: message`, and the hint on a second line; each exactly one line."""
+        head = f"{one_line(self.file)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}"
+        return head + (f"\n  hint: {one_line(self.hint)}" if self.hint else "")
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"ScenarioError({self.render()!r}, code={self.code!r})"
+
+
+def suggest(word: str, options: Iterable[str]) -> str | None:
+    """The closest option to a misspelt `word`, or None when nothing is close enough.
+
+    A wrong hint is worse than none: only names that differ in about a third of their letters."""
+    found = difflib.get_close_matches(word, sorted(set(options)), n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    best = suggest(word, options)
+    return f"did you mean '{best}'?" if best else None

@@ -1,0 +1,512 @@
+"""Read YAML text into a small tree of nodes that remember where they are.
+
+Scenario files are untrusted. This reads libyaml's event stream (no object construction, so no
+tags can run code), keeps every node's 1-based line and column, reports duplicate keys (which
+PyYAML would keep silently, last one wins), refuses explicit tags other than YAML's core ones,
+and bounds what a file can cost: its size, its nesting depth, the number of values in the whole
+document with aliases expanded (an "alias bomb" is refused before anything expands it), and the
+length of a number. Every problem is a positioned ScenarioError; nothing else escapes `parse`."""
+
+from __future__ import annotations
+
+import gc
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from simulator.core.errors import ScenarioError
+
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+try:  # libyaml, when PyYAML was built with it: several times faster
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the wheel
+    _Loader = yaml.SafeLoader
+
+# The limits are documented in docs/format.md (Limits).
+# Large enough for the 10,000-scene benchmark file (~10 MB, ~780,000 values).
+MAX_FILE_BYTES = 24 * 1024 * 1024
+# Ours, below libyaml's own limit (1,000 in the libyaml PyYAML 6.0.4 bundles; none in older ones).
+MAX_DEPTH = 64
+# Values (scalars, lists, mappings) in the whole document, each alias counted as the values it
+# stands for: what reading the file costs, since the loader walks the expanded tree.
+MAX_NODES = 2_000_000
+# Aliases may add at most this many values to the document, in all (not per node): a 20 KB file
+# cannot expand into hundreds of thousands of choices.
+ALIAS_ALLOWANCE = 100_000
+# Digits (and signs, points, exponents) in one number: Python refuses to read integers of more than
+# 4,300 digits, and reading long ones costs quadratic time.
+MAX_NUMBER_CHARS = 100
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+_CORE_TAGS = {
+    STR,
+    INT,
+    FLOAT,
+    BOOL,
+    NULL,
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+    "!",
+}
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+
+class Node:
+    __slots__ = ("line", "col", "size")
+
+    kind = "node"
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line
+        self.col = col
+        self.size = 1  # nodes in this subtree, aliases expanded
+
+
+class Scalar(Node):
+    __slots__ = ("value", "tag", "text", "style")
+
+    kind = "scalar"
+
+    def __init__(self, line: int, col: int, text: str, tag: str, style: str | None = None) -> None:
+        super().__init__(line, col)
+        self.text = text  # as written (without quotes)
+        self.tag = tag
+        self.style = style  # None (plain), "'", '"', "|" or ">"
+        self.value = _construct(text, tag)
+
+
+class Mapping(Node):
+    __slots__ = ("pairs", "flow")
+
+    kind = "mapping"
+
+    def __init__(self, line: int, col: int, flow: bool = False) -> None:
+        super().__init__(line, col)
+        self.pairs: list[tuple[Scalar, Node]] = []
+        self.flow = flow  # written {like: this}
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.pairs:
+            if k.text == key:
+                return v
+        return None
+
+    def keys(self) -> list[str]:
+        return [k.text for k, _ in self.pairs]
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    kind = "sequence"
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: list[Node] = []
+
+
+# --- scalars ---------------------------------------------------------------------------------
+
+_resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _resolve_plain(text: str) -> str:
+    """The core tag of a plain (unquoted) scalar, as PyYAML's SafeLoader resolves it."""
+    for tag, regexp in _resolvers.get(text[:1] if text else "", ()):
+        if regexp.match(text):
+            return tag
+    return STR
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+class _BadNumber(ValueError):
+    """A scalar resolved or tagged as a number that cannot be read as one; `parse` positions it."""
+
+
+def _construct(text: str, tag: str) -> Any:
+    if tag == STR:
+        return text
+    if tag == NULL:
+        return None
+    if tag == BOOL:
+        return _BOOLS.get(text.lower(), text)
+    if tag == INT or tag == FLOAT:
+        kind = "a whole number" if tag == INT else "a number"
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _BadNumber(f"the number {shorten(text)} has {len(text):,} characters; at most {MAX_NUMBER_CHARS}")
+        try:
+            if tag == INT:
+                return _constructor.construct_yaml_int(yaml.ScalarNode(tag, text))
+            return _constructor.construct_yaml_float(yaml.ScalarNode(tag, text))
+        except (ValueError, IndexError, OverflowError):  # `!!int ""`, `!!float x`, `0x_`
+            raise _BadNumber(f"'{shorten(text)}' cannot be read as {kind}") from None
+    return text  # timestamps and the like stay text: the format has no use for them
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters, for quoting it in a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # The tree is acyclic and built in one go: the cycle collector would only rescan it, many times.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _mark(m) -> tuple[int, int]:
+    return m.line + 1, m.column + 1
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text of a file's bytes, or a ScenarioError at the first byte that is not UTF-8."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            file,
+            1,
+            1,
+            f"file is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+            hint="split the scenario into smaller files",
+            code="file-too-large",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = data[: e.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise ScenarioError(
+            file,
+            line,
+            col,
+            f"the file is not UTF-8 text (byte 0x{data[e.start]:02x} cannot be decoded)",
+            hint="save the file as UTF-8 in your editor",
+            code="not-utf8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, file: str) -> Node:
+    """The tree of the one YAML document in `text`; ScenarioError for anything unreadable."""
+    if len(text) > MAX_FILE_BYTES:  # characters never outnumber bytes
+        raise ScenarioError(
+            file,
+            1,
+            1,
+            f"file is over the limit of {MAX_FILE_BYTES:,} bytes",
+            hint="split the scenario into smaller files",
+            code="file-too-large",
+        )
+    with _no_gc():
+        try:
+            return _build(text, file, _Loader)
+        except yaml.MarkedYAMLError as e:
+            if _LIBYAML_DEPTH in (e.problem or "") and _Loader is not yaml.SafeLoader:
+                raise _too_deep(text, file, e) from None
+            raise _syntax_error(file, e) from None
+        except yaml.reader.ReaderError as e:
+            raise _reader_error(text, file, e, _Loader is not yaml.SafeLoader) from None
+        except yaml.YAMLError as e:
+            raise ScenarioError(file, 1, 1, f"YAML syntax: {e}", code="yaml-syntax") from None
+        except UnicodeEncodeError as e:  # a lone surrogate in text given as str (files are decoded)
+            line, col = _line_col(text, e.start)
+            raise ScenarioError(
+                file, line, col, "the text holds a character that is not Unicode (a lone surrogate)", code="not-utf8"
+            ) from None
+
+
+# libyaml's own nesting limit (PyYAML 6.0.4's wheels; older ones have none). Its scanner reads a flow
+# collection far ahead of the events we are given, so it can fire before MAX_DEPTH does.
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+# Reading up to the error again with the pure-Python parser (which streams) finds where MAX_DEPTH
+# is crossed; past this many characters (about a second of it) libyaml's position is kept instead.
+_REREAD_CHARS = 1_000_000
+
+
+def _too_deep(text: str, file: str, e: yaml.MarkedYAMLError) -> ScenarioError:
+    """The too-deep error for libyaml's depth limit, at the place MAX_DEPTH is crossed."""
+    mark = e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark else 1
+    head = _first_lines(text, line)
+    if len(head) <= _REREAD_CHARS:
+        try:
+            _build(head, file, yaml.SafeLoader)
+        except ScenarioError as found:  # too-deep, or a problem before the nesting: the first in the file
+            return found
+        except (yaml.YAMLError, UnicodeEncodeError):
+            pass
+    line, col = _mark(mark) if mark else (1, 1)
+    return _depth_error(file, line, col)
+
+
+def _first_lines(text: str, lines: int) -> str:
+    """The first `lines` lines of `text` (at least: libyaml also counts lone CRs as breaks)."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+def _depth_error(file: str, line: int, col: int) -> ScenarioError:
+    return ScenarioError(
+        file,
+        line,
+        col,
+        f"nested more than {MAX_DEPTH} levels deep",
+        hint="a scenario never needs this much nesting",
+        code="too-deep",
+    )
+
+
+def _syntax_error(file: str, e: yaml.MarkedYAMLError) -> ScenarioError:
+    mark = e.problem_mark or e.context_mark
+    line, col = _mark(mark) if mark else (1, 1)
+    problem = e.problem or "cannot be read as YAML"
+    msg = f"YAML syntax: {problem}"
+    if e.context:
+        msg += f" ({e.context})"
+    return ScenarioError(file, line, col, msg, hint=_syntax_hint(problem), code="yaml-syntax")
+
+
+def _reader_error(text: str, file: str, e: yaml.reader.ReaderError, in_bytes: bool) -> ScenarioError:
+    """A character YAML does not allow (control characters), at its line and column."""
+    pos = e.position
+    if in_bytes:  # libyaml counts UTF-8 bytes; the pure-Python reader counts characters
+        pos = len(text.encode("utf-8", "surrogatepass")[:pos].decode("utf-8", "ignore"))
+    line, col = _line_col(text, pos)
+    ch = e.character if isinstance(e.character, int) else ord(e.character)
+    if unicodedata.category(chr(ch)) == "Cc":
+        shown = f"a control character (U+{ch:04X})"
+    else:
+        name = unicodedata.name(chr(ch), "")
+        shown = f"the character U+{ch:04X}" + (f" ({name})" if name else "")
+    return ScenarioError(
+        file,
+        line,
+        col,
+        f"{shown} is not allowed in a YAML file",
+        hint="delete it: it is invisible in most editors, so retype the text around it",
+        code="yaml-syntax",
+    )
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    before = text[:pos]
+    return before.count("\n") + 1, pos - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, e.g. text: \"Jordan: put it away\""
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line in a mapping needs 'key: value'; check the indentation of this line"
+    if "found undefined alias" in problem:
+        return "an alias (*name) needs an anchor (&name) earlier in the file"
+    return None
+
+
+def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> Node:
+    stack: list[list[Any]] = []  # [node, pending key, anchor]
+    anchors: dict[str, Node] = {}
+    open_anchors: set[str] = set()
+    root: Node | None = None
+    written = 0  # values written in the file so far
+    expanded = 0  # values in the tree so far, each alias counted as the values it stands for
+    docs = 0
+    Sca, MapS, SeqS, MapE, SeqE, Ali = (
+        ev.ScalarEvent,
+        ev.MappingStartEvent,
+        ev.SequenceStartEvent,
+        ev.MappingEndEvent,
+        ev.SequenceEndEvent,
+        ev.AliasEvent,
+    )
+    for event in yaml.parse(text, Loader=loader):
+        cls = event.__class__
+        node: Node
+        if isinstance(event, Sca):
+            line, col = _mark(event.start_mark)
+            tag = event.tag
+            if event.implicit[0]:
+                tag = _resolve_plain(event.value)
+            elif tag is None or tag == "!":
+                tag = STR
+            elif tag not in _CORE_TAGS:
+                raise _tag_error(file, line, col, tag)
+            try:
+                node = Scalar(line, col, event.value, tag, event.style or None)
+            except _BadNumber as e:
+                raise _number_error(file, line, col, event.value, tag, str(e), explicit=not event.implicit[0]) from None
+            if event.anchor:
+                anchors[event.anchor] = node
+            written += 1
+            expanded += 1
+            if expanded > MAX_NODES:
+                raise _too_many(file, node, written < expanded)
+        elif isinstance(event, (MapS, SeqS)):
+            line, col = _mark(event.start_mark)
+            if event.tag and event.tag not in _CORE_TAGS:
+                raise _tag_error(file, line, col, event.tag)
+            if len(stack) >= MAX_DEPTH:
+                raise _depth_error(file, line, col)
+            coll = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
+            written += 1
+            expanded += 1
+            if expanded > MAX_NODES:
+                raise _too_many(file, coll, written < expanded)
+            if event.anchor:
+                open_anchors.add(event.anchor)
+            stack.append([coll, None, event.anchor])
+            continue
+        elif cls is MapE or cls is SeqE:
+            node, pending, anchor = stack.pop()
+            if anchor:
+                open_anchors.discard(anchor)
+                anchors[anchor] = node
+        elif isinstance(event, Ali):
+            line, col = _mark(event.start_mark)
+            name = event.anchor or ""
+            if name in open_anchors:
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"alias *{name} refers to a node that contains it",
+                    hint="remove the alias; a scenario cannot contain itself",
+                    code="alias",
+                )
+            if name not in anchors:
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"alias *{name} has no anchor &{name} before it",
+                    hint="define the anchor first, or write the value out",
+                    code="alias",
+                )
+            node = anchors[name]
+            # format: Limits. The whole document counts, not one node: aliases spread over many
+            # parents (a list of scenes each reusing one big list of choices) add up here.
+            expanded += node.size
+            if expanded > written + ALIAS_ALLOWANCE or expanded > MAX_NODES:
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    f"aliases expand this file far beyond its size: more than {ALIAS_ALLOWANCE:,} values "
+                    "added by aliases (an alias bomb?)",
+                    hint="write the repeated parts out, or reuse fewer aliases",
+                    code="alias",
+                )
+        elif cls is ev.DocumentStartEvent:
+            docs += 1
+            if docs > 1:
+                line, col = _mark(event.start_mark)
+                raise ScenarioError(
+                    file,
+                    line,
+                    col,
+                    "a scenario file holds one YAML document, this is a second",
+                    hint="remove the '---' line, or split the file",
+                    code="multiple-documents",
+                )
+            continue
+        else:
+            continue
+        if not stack:
+            root = node
+            continue
+        top = stack[-1]
+        parent = top[0]
+        parent.size += node.size
+        if parent.__class__ is Mapping:
+            if top[1] is None:
+                if node.__class__ is not Scalar:
+                    raise ScenarioError(
+                        file, node.line, node.col, "a key must be a plain word, not a list or mapping", code="bad-key"
+                    )
+                top[1] = node
+            else:
+                parent.pairs.append((top[1], node))
+                top[1] = None
+        else:
+            parent.items.append(node)
+    if root is None or (isinstance(root, Scalar) and root.value is None):
+        raise ScenarioError(
+            file,
+            1,
+            1,
+            "the file is empty",
+            hint="a scenario starts with 'format: rehearse/1'; see docs/format.md (Limits) and the examples in scenarios/",
+            code="empty",
+        )
+    return root
+
+
+def _too_many(file: str, node: Node, aliased: bool) -> ScenarioError:
+    return ScenarioError(
+        file,
+        node.line,
+        node.col,
+        f"the file holds more than {MAX_NODES:,} values (text, numbers, lists and mappings)"
+        + (", counting what its aliases stand for" if aliased else ""),
+        hint="split the scenario into smaller files",
+        code="file-too-large",
+    )
+
+
+def _number_error(file: str, line: int, col: int, text: str, tag: str, problem: str, explicit: bool) -> ScenarioError:
+    if explicit:
+        shown = "!!int" if tag == INT else "!!float"
+        hint = (
+            f"remove the {shown} tag, or write {'a whole number such as 3' if tag == INT else 'a number such as 0.5'}"
+        )
+    else:
+        hint = f'if it is text, put it in quotes: "{shorten(text)}"'
+    return ScenarioError(file, line, col, problem, hint=hint, code="bad-number")
+
+
+def _tag_error(file: str, line: int, col: int, tag: str) -> ScenarioError:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return ScenarioError(
+        file,
+        line,
+        col,
+        f"YAML tag '{shown}' is not allowed in a scenario",
+        hint="remove the tag: scenario files hold only text, numbers, true/false, lists and mappings",
+        code="yaml-tag",
+    )
+
+
+def duplicate_keys(node: Mapping) -> Iterator[Scalar]:
+    """Each key of `node` that repeats an earlier key (PyYAML would keep only the last)."""
+    seen: set[str] = set()
+    for k, _ in node.pairs:
+        if k.text in seen:
+            yield k
+        seen.add(k.text)

@@ -1,0 +1,1 @@
+"""What a person touches: the command line, the text player, the window and the workshop."""

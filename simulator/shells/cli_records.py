@@ -1,0 +1,305 @@
+"""The record commands: history, resume, forget. (Split from cli.py to keep it readable.)"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from simulator.shells.cli import EXIT_OK, EXIT_PROBLEM, _gui_or_notice, _open_records, play_text
+
+
+def _when(t: float) -> str:
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+    except (TypeError, ValueError, OverflowError, OSError):  # a damaged row's time
+        return "(unknown time)"
+
+
+def cmd_history(args, out: TextIO, stdin) -> int:
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    rows = records.runs(profile=None if args.all else args.profile, scenario=args.scenario)
+    if args.format == "json":
+        out.write(json.dumps([r.__dict__ for r in rows], indent=2) + "\n")
+        return EXIT_OK
+    if not rows:
+        out.write("No runs yet. Play one with `rehearse`.\n")
+        return EXIT_OK
+    out.write(f"{'started':17} {'scenario':26} {'turns':>5}  {'result':28} {'profile'}\n")
+    for r in rows:
+        result = (f"{r.ending} ({r.outcome})" if r.ended else "unfinished") + (
+            "  needs another run" if r.critical else ""
+        )
+        out.write(f"{_when(r.started_at):17} {r.scenario_id[:26]:26} {r.turns:>5}  {result[:28]:28} {r.profile}\n")
+    return EXIT_OK
+
+
+def cmd_forget(args, out: TextIO, stdin) -> int:
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    if args.profile not in records.profiles():
+        out.write(f"There is no profile '{args.profile}' in {records.path}.\n")
+        return EXIT_OK
+    if not args.yes:
+        n = len(records.runs(profile=args.profile))
+        out.write(
+            f"This deletes profile '{args.profile}' and its {n} run(s) from {records.path}. "
+            "Run again with --yes to do it.\n"
+        )
+        return EXIT_PROBLEM
+    n = records.forget(args.profile)
+    out.write(f"Deleted profile '{args.profile}' and {n} run(s).\n")
+    return EXIT_OK
+
+
+def cmd_resume(args, out: TextIO, stdin) -> int:
+    from simulator.core.errors import ScenarioError
+    from simulator.core.loader import load_file
+    from simulator.records.runs import replay
+
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    rows = records.runs(profile=args.profile, unfinished=True)
+    if not rows:
+        out.write("No unfinished runs to continue.\n")
+        return EXIT_OK
+    rows = sorted(rows, key=lambda r: r.updated_at, reverse=True)
+    if args.list:
+        for i, r in enumerate(rows, 1):
+            out.write(f"{i}. {r.title or r.scenario_id}: {r.turns} turn(s), last played {_when(r.updated_at)}\n")
+        return EXIT_OK
+    n = args.number or 1
+    if not 1 <= n <= len(rows):
+        sys.stderr.write(f"rehearse: error: choose a run from 1 to {len(rows)} (rehearse resume --list)\n")
+        return EXIT_PROBLEM
+    row = rows[n - 1]
+    if not row.scenario_path or not Path(row.scenario_path).exists():
+        sys.stderr.write(f"rehearse: the scenario file of that run ({row.scenario_path}) is no longer there\n")
+        return EXIT_PROBLEM
+    try:
+        scenario = load_file(row.scenario_path)
+    except ScenarioError as e:
+        sys.stderr.write(e.render() + "\nrehearse: that scenario has errors now; fix them to continue the run\n")
+        return EXIT_PROBLEM
+    log = _record_log(records, row, skip=False)
+    if log is None:
+        return EXIT_PROBLEM
+    run, replayed = replay(scenario, log)
+    if scenario.sha256 != row.scenario_sha256:
+        out.write("(The scenario changed since this run; it continues as far as the new version allows.)\n")
+    out.write(f"Continuing {scenario.title} after {replayed} turn(s).\n")
+    if not args.text and _gui_or_notice(out):
+        from simulator.shells.player.main import play_window
+
+        def save(r) -> None:
+            records.track(r, args.profile, run_id=row.id if r is run else None, started_at=row.started_at)
+
+        return play_window([scenario], resume=run, on_save=save)
+    args.log = None
+    return play_text(scenario, args, out, stdin, run=run, record=(row.id, row.started_at))
+
+
+def _logs(args, out: TextIO) -> list[dict] | None:
+    """The run logs a report reads: a folder of JSON logs (--logs) or the records; --since, --scenario."""
+    import datetime as dt
+
+    since = None
+    if getattr(args, "since", None):
+        try:
+            since = dt.datetime.strptime(args.since, "%Y-%m-%d").timestamp()
+        except ValueError:
+            sys.stderr.write(f"rehearse: error: --since {args.since}: write the date as YYYY-MM-DD\n")
+            return None
+    logs: list[dict] = []
+    if getattr(args, "logs", None):
+        from simulator.records.logs import LogError, read_log
+
+        folder = Path(args.logs)
+        if not folder.is_dir():
+            sys.stderr.write(f"rehearse: error: {folder} is not a folder\n")
+            return None
+        for f in sorted(folder.rglob("*.json")):
+            try:
+                if since and f.stat().st_mtime < since:
+                    continue
+                logs.append(read_log(str(f)))
+            except LogError as e:  # one bad log costs only itself
+                sys.stderr.write(f"rehearse: skipped {e}\n")
+            except OSError as e:  # gone since the folder was listed, or unreadable
+                sys.stderr.write(f"rehearse: skipped {f}: cannot read it ({e.strerror or e})\n")
+    else:
+        records = _open_records(args, out)
+        if records is None:
+            return None
+        for r in records.runs(profile=None if getattr(args, "all", True) else args.profile):
+            if since and r.started_at < since:
+                continue
+            log = _record_log(records, r)
+            if log is not None:
+                logs.append(log)
+    if getattr(args, "scenario", None):
+        logs = [g for g in logs if g["scenario"]["id"] == args.scenario]
+    return logs
+
+
+def _record_log(records, row, *, skip: bool = True) -> dict | None:
+    """The checked log of one stored run. A damaged one is skipped with a line naming it (None), so
+    it never blocks a report or an export of the others; with skip=False the line is an error."""
+    from scoring.compare import LogError, check_log, parse_log_text
+
+    name = f"the run of {row.scenario_id} started {_when(row.started_at)} (id {row.id}) in {records.path}"
+    try:
+        return check_log(parse_log_text(records.log_text(row.id), name), name)
+    except LogError as e:
+        sys.stderr.write(f"rehearse: {'skipped ' if skip else 'error: '}{e}\n")
+        return None
+
+
+def cmd_report(args, out: TextIO, stdin) -> int:
+    from scoring.reports import build_tables, render_html
+
+    logs = _logs(args, out)
+    if logs is None:
+        return EXIT_PROBLEM
+    target = Path(args.output)
+    tables = build_tables(logs)
+    outputs = [(target, render_html(tables))]
+    outputs += [(target.with_name(f"{target.stem}-{t.name}.csv"), t.csv()) for t in tables]
+    for path, text in outputs:
+        if not _write_output(path, text):
+            return EXIT_PROBLEM
+    out.write(f"Wrote {target} and {len(tables)} CSV files beside it, from {len(logs)} run(s).\n")
+    return EXIT_OK
+
+
+def _write_output(path: Path, text: str) -> bool:
+    """Write one output whole (see store.write_text_atomic), or say why not and return False."""
+    from simulator.records.store import write_text_atomic
+
+    if path.is_dir():
+        sys.stderr.write(f"rehearse: error: {path} is a folder; give -o a file name\n")
+        return False
+    if not path.parent.is_dir():
+        sys.stderr.write(f"rehearse: error: cannot write {path}: the folder {path.parent} does not exist\n")
+        return False
+    try:
+        write_text_atomic(path, text)
+    except OSError as e:
+        sys.stderr.write(f"rehearse: error: cannot write {path}: {e.strerror or e} (nothing was written there)\n")
+        return False
+    return True
+
+
+def cmd_progress(args, out: TextIO, stdin) -> int:
+    """Each dimension's percent over a profile's finished runs, per scenario (text, and an SVG chart)."""
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    rows = records.progress(profile=args.profile, scenario=args.scenario)
+    if not rows:
+        out.write("No finished runs yet: progress appears after your first finished run.\n")
+        return EXIT_OK
+    from collections import defaultdict
+
+    series: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for sid, _, dim, pct in rows:
+        series[sid][dim].append(pct)
+    charts = []
+    for sid, dims in sorted(series.items()):
+        out.write(f"\n{sid}\n")
+        out.write(f"  {'dimension':18}{'runs':>5}{'first':>7}{'latest':>8}{'best':>6}  trend\n")
+        for dim, vals in sorted(dims.items()):
+            trend = "up" if vals[-1] > vals[0] else ("down" if vals[-1] < vals[0] else "level")
+            out.write(f"  {dim:18}{len(vals):>5}{vals[0]:>6.0f}%{vals[-1]:>7.0f}%{max(vals):>5.0f}%  {trend}\n")
+        from scoring.charts import line_chart
+
+        charts.append(line_chart(f"{sid}: percent per dimension over your runs", dict(dims)))
+    if args.output:
+        html = "<!doctype html><meta charset='utf-8'><title>Progress</title>" + "".join(charts)
+        if not _write_output(Path(args.output), html if args.output.endswith(".html") else charts[0]):
+            return EXIT_PROBLEM
+        out.write(f"\nWrote {args.output}\n")
+    return EXIT_OK
+
+
+def cmd_export(args, out: TextIO, stdin) -> int:
+    import os
+
+    from scoring.xapi import statements
+    from simulator.records.lrs import LRSError, auth_from_env, send
+
+    records = _open_records(args, out)
+    if records is None:
+        return EXIT_PROBLEM
+    rows = []
+    stmts = []
+    for r in records.runs(profile=None if args.all else args.profile):
+        log = _record_log(records, r)
+        if log is not None:
+            rows.append(r)
+            stmts += statements(log, run_id=r.id, profile=r.profile, started_at=r.started_at)
+    if args.output:
+        if not _write_output(Path(args.output), "".join(json.dumps(st, ensure_ascii=False) + "\n" for st in stmts)):
+            return EXIT_PROBLEM
+        out.write(f"Wrote {len(stmts)} xAPI statement(s) from {len(rows)} run(s) to {args.output}\n")
+    if args.lrs:
+        endpoint = args.lrs
+        try:
+            n = send(
+                stmts,
+                endpoint,
+                auth_from_env(os.environ),
+                already=records.sent(endpoint),
+                mark=lambda ids: records.mark_sent(endpoint, ids),
+            )
+        except LRSError as e:
+            sys.stderr.write(f"rehearse: {e}\n  (what was delivered is remembered; run again to send the rest)\n")
+            return EXIT_PROBLEM
+        out.write(f"Sent {n} new statement(s) to {endpoint} ({len(stmts) - n} were already there).\n")
+    return EXIT_OK
+
+
+def cmd_workshop(args, out: TextIO, stdin) -> int:
+    from simulator.core.errors import ScenarioError
+    from simulator.core.loader import load_file
+
+    try:
+        scenario = load_file(args.file)
+    except ScenarioError as e:
+        for d in e.diagnostics:
+            sys.stderr.write(d.render() + "\n")
+        return EXIT_PROBLEM
+    if not _gui_or_notice(out):
+        sys.stderr.write("rehearse: the workshop needs a display (a projector); it has no text version yet\n")
+        return EXIT_PROBLEM
+    import pygame
+
+    from simulator.shells.cli import _gui_saver
+    from simulator.shells.player.app import Player
+
+    args.profile = "workshop" if getattr(args, "profile", "me") == "me" else args.profile
+    player = Player([], on_save=_gui_saver(args, out), data=getattr(args, "data", None), size=(1280, 800))
+    player.start_workshop(scenario)
+    server = None
+    if not args.no_phones:
+        from simulator.shells.workshop_web import VoteServer
+
+        try:
+            server = VoteServer(player.workshop, host=args.host, port=args.port).start()
+            player.vote_url = server.url()
+            out.write(f"Phones vote at {player.vote_url} (room code {player.workshop.code}).\n")
+        except OSError as e:
+            out.write(f"(The voting page could not start on port {args.port}: {e.strerror or e}; type the counts.)\n")
+    try:
+        player.loop()
+    finally:
+        if server is not None:
+            server.stop()
+        pygame.quit()
+    return EXIT_OK
