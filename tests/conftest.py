@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -55,6 +57,28 @@ def run_cli(argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     with contextlib.redirect_stderr(err):
         code = main(argv, stdin=io.StringIO(stdin) if stdin is not None else None, stdout=out)
     return code, out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def deadline(seconds: int, what: str = "something that opened a FIFO"):
+    """Fail, rather than hang the suite, if the block runs on (reading a FIFO would, and so would
+    a regression to a backtracking pattern or an expanded alias bomb). A hang guard, not a speed
+    target: those are ratios in benchmarks/."""
+
+    if not hasattr(signal, "alarm"):
+        yield
+        return
+
+    def boom(*_):
+        raise TimeoutError(f"still running after {seconds} s: {what}")
+
+    old = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 @pytest.fixture
