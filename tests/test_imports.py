@@ -476,8 +476,6 @@ KNOWN_LAYERS = {
     Violation("scoring/scores.py", "upward", "simulator/session/run.py"),
     # issue 12: scoring is written against Run; it should take values (engine, start state, turns).
     Violation("scoring/feedback.py", "upward", "simulator/session/run.py"),
-    # issue 12: check reads the scenario cards, which live in the user's data folder.
-    Violation("simulator/authoring/check.py", "sideways", "simulator/records/cards.py"),
 }
 KNOWN_CYCLES = {
     ("scoring/scores.py", "simulator/session/run.py"),

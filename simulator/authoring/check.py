@@ -56,10 +56,10 @@ def not_regular(path: Path) -> str | None:
 def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, ScenarioError | None]]:
     """(path, problem) for each file named or found under a folder; problem is None when it can be read.
 
-    Folders are searched as the picker searches them (simulator.records.cards.scenario_files). Entries found
+    Folders are searched as the picker searches them (simulator.core.paths.scenario_files). Entries found
     there that are not regular files (a FIFO named x.yaml would block the reader for ever) are
     skipped with a warning; a FILE named on the command line that is not one is an error."""
-    from simulator.records.cards import scenario_files
+    from simulator.core.paths import scenario_files
 
     for p in paths:
         path = Path(p)

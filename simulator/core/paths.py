@@ -6,6 +6,7 @@ there at build time), so the same names work from any folder."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # simulator/
@@ -30,3 +31,18 @@ def assets_dir() -> Path:
 def schema_file() -> Path:
     """The JSON Schema for editors (the same text `rehearse schema` prints)."""
     return _pick(_INSTALLED / "schema" / "rehearse.schema.json", _CHECKOUT / "docs" / "rehearse.schema.json")
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """Scenario files under `folder` (not test files, not hidden, no links leading outside)."""
+    root = folder.resolve()
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.endswith((".yaml", ".yml")) and not name.startswith(".") and not name.endswith(".tests.yaml"):
+                f = Path(dirpath) / name
+                if f.is_symlink() and not f.resolve().is_relative_to(root):
+                    continue
+                out.append(f)
+    return sorted(out)

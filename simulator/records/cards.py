@@ -10,6 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.core.paths import scenario_files
 from simulator.core.vocab import SENSITIVE_TOPICS as SENSITIVE
 
 CACHE_VERSION = 2
@@ -32,21 +33,6 @@ class Card:
     @property
     def sensitive(self) -> bool:
         return any(t in SENSITIVE for t in self.topics)
-
-
-def scenario_files(folder: Path) -> list[Path]:
-    """Scenario files under `folder` (not test files, not hidden, no links leading outside)."""
-    root = folder.resolve()
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.endswith((".yaml", ".yml")) and not name.startswith(".") and not name.endswith(".tests.yaml"):
-                f = Path(dirpath) / name
-                if f.is_symlink() and not f.resolve().is_relative_to(root):
-                    continue
-                out.append(f)
-    return sorted(out)
 
 
 def load_cards(folder: Path) -> list[Card]:

@@ -349,7 +349,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
 
 def shipped_ids() -> list[str]:
     """The ids of the shipped scenarios (the files of the library folder)."""
-    from simulator.records.cards import scenario_files
+    from simulator.core.paths import scenario_files
 
     return sorted(f.stem for f in scenario_files(SCENARIOS) if f.parent == SCENARIOS) if SCENARIOS.is_dir() else []
 
