@@ -9,6 +9,7 @@
     python3 tasks.py test-latest      the tests on the newest versions pyproject.toml's ranges allow
                                       (in .venv-latest, not locked)
     python3 tasks.py lock             refresh the lock files with uv (needs the network)
+    python3 tasks.py docs             rewrite the generated parts of docs/ (the diagnostic codes table)
 
 Installs come from the lock files (exact versions and sha256 hashes, pip --require-hashes):
 requirements.lock for playing, requirements-test.lock for the tests, requirements-lrs.lock for the
@@ -221,6 +222,31 @@ def lock() -> int:
     return 0
 
 
+DOCS_BLOCKS = {  # file -> (begin marker, end marker, generator: module:function)
+    ROOT / "docs" / "authoring.md": ("<!-- codes:begin", "<!-- codes:end -->", "simulator.core.codes:reference_table"),
+}
+
+
+def docs() -> int:
+    """Regenerate each marked block of docs/ from the code that owns it."""
+    py = ensure_venv("play")
+    for path, (begin, end, gen) in DOCS_BLOCKS.items():
+        module, func = gen.split(":")
+        table = subprocess.run(
+            [str(py), "-c", f"import sys; from {module} import {func}; sys.stdout.write({func}())"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        text = path.read_text(encoding="utf-8")
+        a = text.index("\n", text.index(begin)) + 1
+        b = text.index(end)
+        path.write_text(text[:a] + table + text[b:], encoding="utf-8")
+        say(f"rewrote the generated block of {path.relative_to(ROOT)}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     task, rest = (argv[0], argv[1:]) if argv else ("", [])
     if task == "play":
@@ -240,6 +266,8 @@ def main(argv: list[str]) -> int:
         return test_latest(rest)
     if task == "lock":
         return lock()
+    if task == "docs":
+        return docs()
     print(__doc__)
     return 2
 

@@ -30,7 +30,7 @@ def test_check_reports_errors_with_positions_and_hints(tmp_path):
     f = write(tmp_path, "tiny.yaml", TINY.replace("goto: b", "goto: bb"))
     code, out, err = run_cli(["check", f])
     assert code == 1
-    assert out.splitlines()[0] == f"{f}:18:15: error: goto names scene 'bb', which does not exist"
+    assert out.splitlines()[0] == f"{f}:18:15: error: goto names scene 'bb', which does not exist [unknown-scene]"
     assert out.splitlines()[1].startswith("  hint: ")
 
 
@@ -39,8 +39,20 @@ def test_check_json(tmp_path):
     code, out, _ = run_cli(["check", "--format", "json", f])
     data = json.loads(out)
     assert code == 1 and data[0]["line"] == 18 and data[0]["col"] == 15
-    assert set(data[0]) == {"file", "line", "col", "severity", "code", "message", "hint"}
+    assert set(data[0]) == {
+        "file",
+        "line",
+        "col",
+        "end_line",
+        "end_col",
+        "severity",
+        "code",
+        "message",
+        "hint",
+        "subjects",
+    }
     assert data[0]["severity"] == "error" and data[0]["code"] == "unknown-scene"
+    assert data[0]["message"] == "goto names scene 'bb', which does not exist"  # the code is not in the text
 
 
 def test_warnings_pass_unless_strict(tmp_path):

@@ -189,7 +189,7 @@ def test_a_fifo_is_skipped_in_a_folder_and_refused_as_a_file(tmp_path):
         assert code == 1 and "not a regular file" in err and not (tmp_path / "s.yaml").exists()
         os.mkfifo(tmp_path / "tiny.tests.yaml")
         code, out, err = run_cli(["test", str(tmp_path)])
-        assert code == 1 and "tiny.tests.yaml: warning: skipped: not a regular file" in out
+        assert code == 1 and "tiny.tests.yaml:1:1: warning: skipped: not a regular file [skipped-entry]" in out
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")

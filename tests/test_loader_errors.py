@@ -503,4 +503,4 @@ def test_a_key_with_a_line_break_cannot_forge_a_diagnostic(tmp_path):
     assert code == 1
     lines = out.splitlines()
     assert lines and all(ln.startswith(f"{path}:") or ln.startswith("  hint: ") for ln in lines), lines
-    assert f"{path}:3:1: error: unknown key 'ti\\nt.yaml:1:1: error: forged\\rx' in the scenario" in lines
+    assert f"{path}:3:1: error: unknown key 'ti\\nt.yaml:1:1: error: forged\\rx' in the scenario [unknown-key]" in lines

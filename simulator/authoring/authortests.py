@@ -62,11 +62,11 @@ def find_test_files(paths) -> tuple[list[Path], list[str]]:
     Hidden folders and files are skipped only below the folder named: `../scenarios` and
     `./scenarios` are searched. A FIFO named x.tests.yaml is skipped, never opened (it would block)."""
     out: list[Path] = []
-    problems: list[str] = []
+    problems: list[ScenarioError] = []
     for name in map(str, paths):
         p = Path(name)
         if not os.path.lexists(p):
-            problems.append(f"{name}: error: no such file or folder")
+            problems.append(ScenarioError(name, 1, 1, "no such file or folder", "check the path", code="not-found"))
         elif p.is_dir():
             for q in sorted(p.rglob(f"*{SUFFIX}")):
                 if any(part.startswith(".") for part in q.relative_to(p).parts):
@@ -74,9 +74,11 @@ def find_test_files(paths) -> tuple[list[Path], list[str]]:
                 if _regular(q):
                     out.append(q)
                 else:
-                    problems.append(f"{q}: warning: skipped: not a regular file")
+                    problems.append(ScenarioError(str(q), 1, 1, "skipped: not a regular file", code="skipped-entry"))
         elif not _regular(p):
-            problems.append(f"{name}: error: not a regular file (a named pipe, socket or device?)")
+            problems.append(
+                ScenarioError(name, 1, 1, "not a regular file (a named pipe, socket or device?)", code="not-a-file")
+            )
         elif p.name.endswith(SUFFIX):
             out.append(p)
         elif p.suffix in (".yaml", ".yml"):  # a scenario: its tests beside it or in tests/
@@ -85,7 +87,16 @@ def find_test_files(paths) -> tuple[list[Path], list[str]]:
                 if cand.is_file():
                     out.append(cand)
         else:
-            problems.append(f"{name}: error: not a test file, a scenario or a folder")
+            problems.append(
+                ScenarioError(
+                    name,
+                    1,
+                    1,
+                    "not a test file, a scenario or a folder",
+                    "give a .tests.yaml file, a scenario beside its tests, or a folder",
+                    code="not-a-file",
+                )
+            )
     return out, problems
 
 
@@ -258,8 +269,8 @@ def run_tests(paths, out) -> int:
     from simulator.core.loader import read_file
 
     files, problems_found = find_test_files(paths)
-    for message in problems_found:
-        out.write(message + "\n")
+    for problem in problems_found:
+        out.write(problem.render() + "\n")
     if not files:
         out.write("No test files found (they are named <scenario>.tests.yaml).\n")
         return 1
@@ -274,18 +285,30 @@ def run_tests(paths, out) -> int:
             problems += 1
             continue
         except OSError as e:
-            out.write(f"{f}: error: cannot read it ({e.strerror or e})\n")
+            out.write(
+                ScenarioError(str(f), 1, 1, f"cannot read it ({e.strerror or e})", code="unreadable").render() + "\n"
+            )
             problems += 1
             continue
         candidates = [f.parent / f"{sid}.yaml", f.parent.parent / f"{sid}.yaml"]
         path = next((c for c in candidates if _regular(c)), None)
         if path is None:
-            out.write(f"{f}:1:1: error: scenario '{sid}' not found beside the test file\n")
+            out.write(
+                ScenarioError(
+                    str(f), 1, 1, f"scenario '{sid}' not found beside the test file", code="bad-tests"
+                ).render()
+                + "\n"
+            )
             problems += 1
             continue
         scenario, diags = read_file(path)
         if scenario is None:
-            out.write(f"{f}:1:1: error: scenario {path} has errors; run rehearse check on it\n")
+            out.write(
+                ScenarioError(
+                    str(f), 1, 1, f"scenario {path} has errors; run rehearse check on it", code="bad-tests"
+                ).render()
+                + "\n"
+            )
             problems += 1
             continue
         for case in cases:
@@ -298,5 +321,5 @@ def run_tests(paths, out) -> int:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     out.write(f"\n{passed} passed, {failed} failed" + (f", {problems} file(s) with errors" if problems else "") + "\n")
-    errors = sum(": error: " in m for m in problems_found)
+    errors = sum(p.severity == "error" for p in problems_found)
     return 0 if failed == 0 and problems == 0 and errors == 0 else 1

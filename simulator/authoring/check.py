@@ -21,6 +21,7 @@ from simulator.core.engine import Engine, EngineError, State
 from simulator.core.errors import ScenarioError
 from simulator.core.loader import read_file
 from simulator.core.model import Scenario
+from simulator.core.yamlnodes import token_end
 
 MAX_STATES = 20_000
 
@@ -75,7 +76,7 @@ def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, ScenarioErr
                 if why is None:
                     yield str(f), None
                 else:
-                    yield str(f), ScenarioError(str(f), 1, 1, f"skipped: {why}", code="not-a-file", severity="warning")
+                    yield str(f), ScenarioError(str(f), 1, 1, f"skipped: {why}", code="skipped-entry")
         else:
             yield str(path), None
 
@@ -93,7 +94,21 @@ def check_file(path: str, *, lint: bool = True) -> FileReport:
             report.diagnostics.extend(lint_scenario(scenario, walk))
         report.diagnostics = silence(report.diagnostics, path)
         report.diagnostics.sort(key=ScenarioError.sort_key)
+    with_ranges(report.diagnostics, path)
     return report
+
+
+def with_ranges(diags: list[ScenarioError], path: str) -> None:
+    """Give each diagnostic of `path` that has none the end of the token it points at."""
+    todo = [d for d in diags if d.end is None and d.file == path]
+    if not todo:
+        return
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return
+    for d in todo:
+        d.end = token_end(lines, d.line, d.col)
 
 
 IGNORE = re.compile(r"#\s*rehearse:\s*ignore\[([a-z0-9, -]+)\]")
@@ -188,6 +203,7 @@ def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk
                     f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
                     "give one choice no 'if' and no 'once', or loosen a guard",
                     "no-choice-offered",
+                    subjects={"scene": s.scene},
                 ),
             )
         on_path.add(key)
@@ -228,7 +244,7 @@ def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk
                     "moment, so the conversation could repeat forever without anything changing",
                     "make the loop change something: `once: true`, a flag, or a mood change",
                     "endless-loop",
-                    "warning",
+                    subjects={"scene": s.scene, **({"choice": comp.effect.id} if hasattr(comp.effect, "id") else {})},
                 ),
             )
             continue
@@ -245,7 +261,6 @@ def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk
                     f"too many possible states to check every path; checked the first {max_states:,}",
                     "split very large scenarios, or reduce loops that count without limit",
                     "search-incomplete",
-                    "warning",
                 ),
             )
             continue

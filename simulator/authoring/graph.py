@@ -120,8 +120,8 @@ def write_graph(sc: Scenario, out: str, *, log: Mapping[str, Any] | None = None)
     walk = Walk()
     explore_checks(sc, walk=walk)
     warnings = lint_scenario(sc, walk)
-    unreachable = {w.message.split("'")[1] for w in warnings if w.code == "unreachable-scene"}
-    dead = {w.message.split("'")[1] for w in warnings if w.code == "dead-end"}
+    unreachable = {w.subjects["scene"] for w in warnings if w.code == "unreachable-scene"}
+    dead = {w.subjects["scene"] for w in warnings if w.code == "dead-end"}
     dot = to_dot(sc, unreachable=unreachable, dead_ends=dead, path_edges=log_edges(log) if log is not None else ())
     target = Path(out)
     fmt = target.suffix.lower().lstrip(".")

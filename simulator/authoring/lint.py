@@ -71,8 +71,9 @@ _WORDING_RE = re.compile(
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 
-def _warn(file: str, at: Pos, code: str, message: str, hint: str | None = None) -> ScenarioError:
-    return ScenarioError(file, at.line, at.col, message, hint, code, "warning")
+def _warn(file: str, at: Pos, code: str, message: str, hint: str | None = None, **subjects: str) -> ScenarioError:
+    """A warning about `subjects` (scene=, choice=, cue=, flag=, ending=, dimension=, word=)."""
+    return ScenarioError(file, at.line, at.col, message, hint, code, subjects=subjects)
 
 
 def lint_scenario(sc: Scenario, walk: Walk | None = None) -> list[ScenarioError]:
@@ -122,6 +123,7 @@ def _graph_only(sc: Scenario) -> list[ScenarioError]:
                     "unreachable-scene",
                     f"no route leads to scene '{sid}'",
                     "add a choice or route that goes to it, or remove it",
+                    scene=sid,
                 )
             )
         elif sid not in ok:
@@ -132,6 +134,7 @@ def _graph_only(sc: Scenario) -> list[ScenarioError]:
                     "dead-end",
                     f"from scene '{sid}' no route leads to an ending",
                     "give it a way on to an ending",
+                    scene=sid,
                 )
             )
     return out
@@ -165,6 +168,7 @@ def _static(sc: Scenario) -> list[ScenarioError]:
                     "flag-never-read",
                     f"flag '{flag}' is set but no guard reads it",
                     "read it in an `if:` or a `next` route, or remove it",
+                    flag=flag,
                 )
             )
         elif flag in read and flag not in written:
@@ -175,6 +179,7 @@ def _static(sc: Scenario) -> list[ScenarioError]:
                     "flag-never-set",
                     f"flag '{flag}' is read by a guard but no choice sets or adds to it",
                     "add `set:` or `add:` to a choice, or the guard can never change",
+                    flag=flag,
                 )
             )
     raises = {d for _, e in effects for d, v in e.score.items() if v > 0}
@@ -187,6 +192,7 @@ def _static(sc: Scenario) -> list[ScenarioError]:
                 "dimension-cannot-rise",
                 f"no choice raises '{d}': every run scores 0 or less on it",
                 "give the strong move on this dimension a positive score",
+                dimension=d,
             )
         )
     for scene in sc.scenes.values():
@@ -199,6 +205,8 @@ def _static(sc: Scenario) -> list[ScenarioError]:
                         "choice-without-feedback",
                         f"choice '{c.id}' in scene '{scene.id}' has no feedback",
                         "say in 1-3 sentences what the move does, why, and what to try instead",
+                        scene=scene.id,
+                        choice=c.id,
                     )
                 )
         out.extend(_lengths(sc, scene))
@@ -222,6 +230,7 @@ def _lengths(sc: Scenario, scene) -> list[ScenarioError]:
                     f"{kind} text in scene '{scene.id}' is {len(text)} characters; the player's panel "
                     f"fits about {MAX_CHARS[kind]}",
                     "split it across scenes, or say it more briefly",
+                    scene=scene.id,
                 )
             )
     return out
@@ -251,6 +260,8 @@ def _wording(sc: Scenario, scene) -> list[ScenarioError]:
                     "harmful-wording",
                     f"'{m.group(1)}' in {where} of scene '{scene.id}' (see docs/content-rules.md, Wording table)",
                     f"prefer: {WORDING[phrase]}",
+                    scene=scene.id,
+                    word=phrase,
                 )
             )
     return out
@@ -267,6 +278,7 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
                     "unreachable-scene",
                     f"no run can reach scene '{sid}'",
                     "add a choice or route that goes to it, or remove it",
+                    scene=sid,
                 )
             )
     reached_endings = {sc.scenes[walk.scene_of[k]].ending for k in walk.endings}
@@ -280,6 +292,7 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
                     "unreachable-ending",
                     f"no run can reach ending '{eid}'",
                     "check the guards and routes on the way to its scene",
+                    ending=eid,
                 )
             )
     # dead ends: reached scenes from which no ending can be reached in any state
@@ -303,7 +316,12 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
             s = sc.scenes[sid]
             out.append(
                 _warn(
-                    f, s.at, "dead-end", f"from scene '{sid}' no ending can be reached", "give it a way on to an ending"
+                    f,
+                    s.at,
+                    "dead-end",
+                    f"from scene '{sid}' no ending can be reached",
+                    "give it a way on to an ending",
+                    scene=sid,
                 )
             )
     for sid, scene in sc.scenes.items():
@@ -318,6 +336,8 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
                         "choice-never-offered",
                         f"choice '{c.id}' in scene '{sid}' is never offered in any reachable state",
                         "loosen its `if`, or remove it",
+                        scene=sid,
+                        choice=c.id,
                     )
                 )
             seen = walk.guards.get((sid, c.id))
@@ -329,6 +349,8 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
                         "guard-always-true",
                         f"the guard of choice '{c.id}' in scene '{sid}' holds in every reachable state",
                         "remove the `if`, or check what it was meant to test",
+                        scene=sid,
+                        choice=c.id,
                     )
                 )
     return out
@@ -375,6 +397,7 @@ def library_lint(scenarios: list[Scenario]) -> list[ScenarioError]:
                         f"'{w}' describes students only in scenarios where they cause trouble "
                         f"({len(rows)} across the library)",
                         "vary who is in which role; see docs/content-rules.md (Writing students without stereotypes)",
+                        word=w,
                     )
                 )
     return out

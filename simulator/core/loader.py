@@ -136,12 +136,10 @@ class _Reader:
     def pos(self, node: yn.Node) -> Pos:
         return Pos(self.file, node.line, node.col)
 
-    def error(
-        self, node: yn.Node | Pos, message: str, hint: str | None = None, code: str = "invalid", offset: int = 0
-    ) -> None:
+    def error(self, node: yn.Node | Pos, message: str, hint: str | None = None, *, code: str, offset: int = 0) -> None:
         self.diags.append(ScenarioError(self.file, node.line, node.col + offset, message, hint, code))
 
-    def warn(self, node: yn.Node | Pos, message: str, hint: str | None = None, code: str = "warning") -> None:
+    def warn(self, node: yn.Node | Pos, message: str, hint: str | None = None, *, code: str) -> None:
         self.diags.append(ScenarioError(self.file, node.line, node.col, message, hint, code, "warning"))
 
     # --- shapes ------------------------------------------------------------------------------

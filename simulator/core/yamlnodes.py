@@ -510,3 +510,69 @@ def duplicate_keys(node: Mapping) -> Iterator[Scalar]:
         if k.text in seen:
             yield k
         seen.add(k.text)
+
+
+def token_end(lines: list[str], line: int, col: int) -> tuple[int, int]:
+    """Where the YAML token that starts at 1-based (line, col) ends: the (line, col) just after it.
+
+    Diagnostics point at a key or value; editors and annotations want the whole of it underlined.
+    Computed from the text when a diagnostic is shown (so the tree keeps no end positions): a quoted
+    scalar runs to its closing quote, a flow collection to its closing bracket, and a plain scalar to
+    `: `, ` #`, a flow separator or the end of the line. Past the text, the start is returned."""
+    if not 1 <= line <= len(lines) or not 1 <= col <= len(lines[line - 1]):
+        return line, col
+    text = lines[line - 1]
+    i = col - 1
+    first = text[i]
+    if first in "\"'":
+        j, row = i + 1, line - 1
+        while row < len(lines) and row < line + 200:
+            t = lines[row]
+            while j < len(t):
+                c = t[j]
+                if first == '"' and c == "\\":
+                    j += 2
+                    continue
+                if c == first:
+                    if first == "'" and j + 1 < len(t) and t[j + 1] == "'":
+                        j += 2
+                        continue
+                    return row + 1, j + 2
+                j += 1
+            row, j = row + 1, 0
+        return line, len(text) + 1
+    if first in "[{":
+        depth, quote, row, j = 0, "", line - 1, i
+        while row < len(lines) and row < line + 200:
+            t = lines[row]
+            while j < len(t):
+                c = t[j]
+                if quote:
+                    if c == quote:
+                        quote = ""
+                elif c in "\"'":
+                    quote = c
+                elif c in "[{":
+                    depth += 1
+                elif c in "]}":
+                    depth -= 1
+                    if depth == 0:
+                        return row + 1, j + 2
+                j += 1
+            row, j = row + 1, 0
+        return line, len(text) + 1
+    before = text[:i]
+    in_flow = before.count("[") + before.count("{") > before.count("]") + before.count("}")
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == ":" and (j + 1 == len(text) or text[j + 1] in " \t" or (in_flow and text[j + 1] in ",]}")):
+            break
+        if c == "#" and j > i and text[j - 1] in " \t":
+            break
+        if in_flow and c in ",]}":
+            break
+        j += 1
+    while j > i and text[j - 1] in " \t":
+        j -= 1
+    return line, max(j, i + 1) + 1

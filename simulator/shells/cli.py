@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator import __version__
+from simulator.core.errors import ScenarioError
 from simulator.core.paths import library_dir
 
 SCENARIOS = library_dir()
@@ -108,7 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         "error (or any warning with --strict).",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files, folders, or ids of shipped scenarios")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text lines, a JSON list, or GitHub Actions annotations",
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     ex = sub.add_parser(
@@ -365,7 +371,7 @@ def scenario_path(name: str):
     A path that exists wins; else a name without a folder is the id of a shipped scenario
     (`the-sketchbook` or `the-sketchbook.yaml`). Nothing is opened: a FIFO would block."""
     from simulator.authoring.check import not_regular
-    from simulator.core.errors import ScenarioError, did_you_mean
+    from simulator.core.errors import did_you_mean
 
     path = Path(name)
     if os.path.lexists(path):
@@ -394,7 +400,6 @@ def scenario_path(name: str):
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from simulator.authoring.check import check_file, find_scenario_files
-    from simulator.core.errors import ScenarioError
 
     diags: list[ScenarioError] = []
     loaded = []
@@ -427,7 +432,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps([d.as_dict() for d in diags], indent=2) + "\n")
     else:
         for d in diags:
-            out.write(d.render() + "\n")
+            out.write((d.as_github() if args.format == "github" else d.render()) + "\n")
         summary = (
             f"{files} file{'s' if files != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}"
@@ -459,7 +464,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO) -> int:
     for name in args.paths:
         path, problem = scenario_path(name)
         if problem is not None and problem.code == "not-found":
-            out.write(f"{name}: error: {problem.message}\n" + (f"  hint: {problem.hint}\n" if problem.hint else ""))
+            out.write(problem.render() + "\n")
             unknown += 1
         else:
             paths.append(str(path))  # authortests skips what is not a regular file, with a message
@@ -708,8 +713,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         result = import_twee(text, sid, topics, args.grades)
     except TweeError as e:
-        where = f"{src}:{e.line}:1" if e.line else str(src)
-        sys.stderr.write(f"{where}: error: {e.message}\n" + (f"  hint: {e.hint}\n" if e.hint else ""))
+        sys.stderr.write(ScenarioError(str(src), e.line or 1, 1, e.message, e.hint, code="bad-twee").render() + "\n")
         return EXIT_PROBLEM
     except ValueError as e:
         _say_error(f"{src}: {e}")
@@ -792,7 +796,7 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
 
             if not isinstance(e, EngineError):
                 raise
-            sys.stderr.write(f"{args.script}: error: {e}\n")
+            sys.stderr.write(ScenarioError(args.script, 1, 1, str(e), code="bad-script").render() + "\n")
             return EXIT_PROBLEM
         out.write(f"Saved {len(saved)} screenshots in {args.screenshots}\n")
         return EXIT_OK
@@ -851,21 +855,27 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, ru
         driver = ScriptDriver(player, script, args.script)
         try:
             player.play(driver)
-        except ScriptProblem as e:
+        except ScenarioError as e:
             sys.stderr.write(e.render() + "\n")
             return EXIT_PROBLEM
         except EngineError as e:
             t = driver.current
-            where = f"{args.script}:{t.line}:{t.col}" if t else args.script
-            sys.stderr.write(f"{where}: error: turn {driver.index}: {e}\n")
+            line, col = (t.line, t.col) if t else (1, 1)
+            problem = ScenarioError(args.script, line, col, f"turn {driver.index}: {e}", code="bad-script")
+            sys.stderr.write(problem.render() + "\n")
             return EXIT_PROBLEM
         player.debrief()
         if driver.index < len(script):
             extra = script[driver.index]
-            sys.stderr.write(
-                f"{args.script}:{extra.line}:{extra.col}: warning: the run ended after turn "
-                f"{driver.index}; the remaining {len(script) - driver.index} turn(s) were not played\n"
+            unplayed = ScenarioError(
+                args.script,
+                extra.line,
+                extra.col,
+                f"the run ended after turn {driver.index}; the remaining {len(script) - driver.index} "
+                "turn(s) were not played",
+                code="unplayed-turns",
             )
+            sys.stderr.write(unplayed.render() + "\n")
         return EXIT_OK
     ask = _asker(stdin, out)
     kb = KeyboardDriver(player, ask=ask)
@@ -977,15 +987,6 @@ def _attach_log(run, path: str | None) -> str | None:
     return str(target)
 
 
-class ScriptProblem(Exception):
-    def __init__(self, file: str, line: int, col: int, message: str) -> None:
-        super().__init__(message)
-        self.file, self.line, self.col, self.message = file, line, col, message
-
-    def render(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: error: {self.message}"
-
-
 class ScriptDriver:
     """Decisions from a script file; echoes each one into the transcript."""
 
@@ -1003,12 +1004,14 @@ class ScriptDriver:
         if self.index >= len(self.turns):
             offered = ", ".join(c.id for c in view.choices) or "none"
             last = self.turns[-1] if self.turns else None
-            raise ScriptProblem(
+            raise ScenarioError(
                 self.file,
                 last.line if last else 1,
                 last.col if last else 1,
                 f"the script ran out after {self.index} turn(s), before an ending: the run is in "
                 f"scene '{run.state.scene}', which offers {offered}",
+                code="bad-script",
+                subjects={"scene": run.state.scene},
             )
         t = self.turns[self.index]
         self.current = t
