@@ -20,7 +20,7 @@ from simulator.core.model import Choice, Cue, Ending
 if TYPE_CHECKING:
     from scoring.analysis import Analysis
     from simulator.core.engine import Engine, State
-    from simulator.session.run import Run, Turn
+    from simulator.core.played import Played, Turn
 
 MOOD_WEIGHT = 10.0  # a mood change of 0.1 counts like one score point when ranking turning points
 
@@ -117,7 +117,7 @@ class Debrief:
         }
 
 
-def mood_series(run: Run) -> tuple[tuple[str, ...], np.ndarray]:
+def mood_series(run: Played) -> tuple[tuple[str, ...], np.ndarray]:
     """The mood over the run, for charts: names, and an array of shape (turns + 1, moods)."""
     names = run.engine.moods
     rows = [run.start_state.mood] + [np.array([t.mood_after[m] for m in names]) for t in run.turns]
@@ -128,7 +128,7 @@ def _did(turn: Turn) -> str:
     return turn.choice.text if turn.choice else "You waited; the moment passed."
 
 
-def turning_points(run: Run, most: int = 3) -> tuple[TurningPoint, ...]:
+def turning_points(run: Played, most: int = 3) -> tuple[TurningPoint, ...]:
     """The turns that moved the mood or the score the most (at most `most`), in the order taken,
     each with a better choice where one was offered (a higher weighted score still reachable)."""
     if not run.turns:
@@ -177,7 +177,7 @@ def _read(d: DimensionScore) -> DimensionReading:
     return DimensionReading(d, rubric.title(d.name), rubric.reading(percent))
 
 
-def build_debrief(run: Run) -> Debrief:
+def build_debrief(run: Played) -> Debrief:
     """Everything the teacher sees after the run, in the order players show it."""
     score = score_run(run)
     sc = run.scenario

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scoring.analysis import Analysis, analyze
-
-if TYPE_CHECKING:
-    from simulator.session.run import Run
+from simulator.core.played import Played
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +67,7 @@ def percent_of_range(raw: int, low: int, high: int) -> float:
 _cache: dict[tuple[object, ...], Analysis] = {}
 
 
-def run_analysis(run: Run) -> Analysis:
+def run_analysis(run: Played) -> Analysis:
     """The search from the run's starting state (bounds, best futures), cached per scenario and mood."""
     key = (run.scenario.sha256, run.scenario.path, run.engine.key(run.start_state), run.start_state.mood.tobytes())
     if key not in _cache:
@@ -80,7 +77,7 @@ def run_analysis(run: Run) -> Analysis:
     return _cache[key]
 
 
-def score_run(run: Run, *, bounds: bool = True) -> RunScore:
+def score_run(run: Played, *, bounds: bool = True) -> RunScore:
     """Each dimension the scenario uses, with raw, min, max and percent.
 
     With bounds=False, min and max are left out (None): raw scores only, with no search."""

@@ -1,8 +1,11 @@
-"""Golden playthroughs of the shipped scenarios: each script replays to the same log, byte for byte.
+"""Golden playthroughs of the shipped scenarios: each script plays to the same log, byte for byte, and
+that log replays to the same run and the same debrief.
 
-tests/data/golden/<scenario-id>-<label>-<seed>.script.yaml is played with that seed; its log is
-compared with the .log.json beside it. After an intended change, regenerate with
-REHEARSE_REGEN_GOLDEN=1 and review the diff like code (its own commit)."""
+tests/data/golden/<scenario-id>-<label>-<seed>.script.yaml is played once with that seed, through
+`rehearse play --script`; its log is compared with the .log.json beside it, then replayed
+(simulator.session.run.replay, as rewind, resume and --watch do) and the replayed run's log and
+debrief are compared with the log and the .debrief.json beside it. After an intended change,
+regenerate with REHEARSE_REGEN_GOLDEN=1 and review the diff like code (its own commit)."""
 
 from __future__ import annotations
 
@@ -53,6 +56,26 @@ def test_golden_playthrough(script: Path, tmp_path):
     if got != expected:  # show the first difference as parsed data, then insist on the bytes
         assert json.loads(got) == json.loads(expected)
     assert got == expected, "same data, different bytes: the log's serialisation changed"
+    _replays_to_the_same_run_and_debrief(scenario, json.loads(got), got, script)
+
+
+def _replays_to_the_same_run_and_debrief(path: Path, log: dict, log_bytes: bytes, script: Path) -> None:
+    from scoring.feedback import build_debrief
+    from simulator.core.loader import load_file
+    from simulator.session.run import replay
+
+    done = replay(load_file(path), log)
+    assert done.stopped is None and not done.ended_early and done.taken == len(log["turns"])
+    again = (json.dumps(done.run.log(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    assert again == log_bytes, "the replayed run's log differs from the played one"
+    debrief = build_debrief(done.run.played()).as_dict()
+    assert 1 <= len(debrief["turning_points"]) <= 3
+    expected_file = script.with_name(script.name.replace(".script.yaml", ".debrief.json"))
+    if os.environ.get("REHEARSE_REGEN_GOLDEN") or not expected_file.exists():
+        expected_file.write_text(json.dumps(debrief, indent=1, ensure_ascii=False) + "\n")
+        if not os.environ.get("REHEARSE_REGEN_GOLDEN"):
+            pytest.fail(f"wrote a new golden debrief {expected_file.name}: review and commit it")
+    assert debrief == json.loads(expected_file.read_text())
 
 
 def test_every_shipped_scenario_has_golden_runs():

@@ -252,7 +252,7 @@ def test_raw_scores_lie_within_the_reachable_bounds(data, seed, draws):
     scoring.analysis.DEFAULT_BUDGET, saved = 20_000, scoring.analysis.DEFAULT_BUDGET  # keep examples quick
     try:
         run = play_offered(load(data), seed, draws)
-        score = score_run(run) if run.ended else None
+        score = score_run(run.played()) if run.ended else None
     finally:
         scoring.analysis.DEFAULT_BUDGET = saved
     # Each skip is counted (pytest --hypothesis-show-statistics); most examples reach the assert.

@@ -12,8 +12,8 @@ PHONE = str(SCENARIOS / "phone-standoff.yaml")
 
 def test_a_run_is_saved_after_every_turn_and_resumed(tmp_path):
     from simulator.core.loader import load_file
-    from simulator.records.runs import Records, replay
-    from simulator.session.run import Run
+    from simulator.records.runs import Records
+    from simulator.session.run import Run, replay
 
     rec = Records.open(tmp_path)
     run = Run(load_file(PHONE), seed=5)
@@ -22,7 +22,8 @@ def test_a_run_is_saved_after_every_turn_and_resumed(tmp_path):
     run.choose("public", noticed=["jaw"])
     (row,) = rec.runs(profile="ana", unfinished=True)
     assert row.id == rid and row.turns == 1
-    again, n = replay(run.scenario, rec.log(rid))
+    done = replay(run.scenario, rec.log(rid))
+    again, n = done.run, done.taken
     assert n == 1 and again.state.key() == run.state.key() and again.noticed == ("jaw",)
     again.choose(1)
     rec.track(again, "ana", run_id=rid, started_at=row.started_at)

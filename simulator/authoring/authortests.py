@@ -222,20 +222,25 @@ def _matches(want, got) -> bool:
 def run_case(scenario, case: Case) -> list[str]:
     """Play one test; return what did not hold (empty: it passed)."""
     from scoring.scores import score_run
-    from simulator.core.engine import EngineError
-    from simulator.session.run import Run
+    from simulator.session.run import LogError, replay
 
-    run = Run(scenario, seed=case.seed, mode=case.mode if case.mode in ("coach", "assess") else "assess")
-    for n, t in enumerate(case.turns, 1):
-        if run.ended:
-            return [f"the run ended after turn {n - 1}; the test has {len(case.turns)} turns"]
-        try:
-            if t.kind == "wait":
-                run.wait(noticed=t.noticed, reflection=t.reflection)
-            else:
-                run.choose(t.choice, noticed=t.noticed, reflection=t.reflection)
-        except EngineError as e:
-            return [f"turn {n}: {e}"]
+    log = {
+        "seed": case.seed,
+        "mode": case.mode if case.mode in ("coach", "assess") else "assess",
+        "turns": [
+            {"choice": None if t.kind == "wait" else t.choice, "noticed": list(t.noticed), "reflection": t.reflection}
+            for t in case.turns
+        ],
+    }
+    try:
+        done = replay(scenario, log)
+    except LogError as e:  # a seed that is not a whole number from 0
+        return [str(e).replace("damaged run log: ", "the test cannot be played: ")]
+    run = done.run
+    if done.ended_early:
+        return [f"the run ended after turn {done.taken}; the test has {len(case.turns)} turns"]
+    if done.stopped is not None:
+        return [f"turn {done.taken + 1}: {done.stopped}"]
     fails = []
     e = case.expect
     if not run.ended and ("ending" in e or "outcome" in e):
@@ -247,7 +252,7 @@ def run_case(scenario, case: Case) -> list[str]:
     if "critical" in e and run.critical != e["critical"]:
         fails.append(f"expected critical: {str(e['critical']).lower()}, got {str(run.critical).lower()}")
     if any(k in e for k in ("score", "percent")):
-        sc = score_run(run, bounds=run.ended)
+        sc = score_run(run.played(), bounds=run.ended)
         dims = {d.name: d for d in sc.dimensions}
         for kind in ("score", "percent"):
             for dim, want in (e.get(kind) or {}).items():

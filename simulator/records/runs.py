@@ -179,22 +179,23 @@ class Records:
         pid = self.profile_id(profile)
         started = started_at or time.time()
 
-        def save(_event=None) -> None:
-            self.save(run_id, pid, run, started)
+        def save(event=None) -> None:
+            self.save(run_id, pid, run, started, log=event.log if event is not None else None)
 
         save()
         run.subscribe(save)
         return run_id
 
-    def save(self, run_id: str, profile_id: int, run, started_at: float) -> None:
-        """Save the run's row, log and (once ended) scores in one transaction; RecordsError if it cannot."""
+    def save(self, run_id: str, profile_id: int, run, started_at: float, *, log: dict | None = None) -> None:
+        """Save the run's row, log and (once ended) scores in one transaction; RecordsError if it cannot.
+
+        `log` is the run's log when the caller has it already (a turn event carries it)."""
         try:
-            self._save(run_id, profile_id, run, started_at)
+            self._save(run_id, profile_id, run, started_at, run.log() if log is None else log)
         except sqlite3.Error as e:  # a full disk, a file made read-only since: the previous save stands
             raise RecordsError(_why(self.path, e)) from None
 
-    def _save(self, run_id: str, profile_id: int, run, started_at: float) -> None:
-        log = run.log()
+    def _save(self, run_id: str, profile_id: int, run, started_at: float, log: dict) -> None:
         sc = run.scenario
         with self.conn:
             self.conn.execute(
@@ -511,28 +512,3 @@ def _set_aside(path: Path) -> list[tuple[Path, Path]]:
         done = "; ".join(f"{a.name} -> {b}" for a, b in moved) or "nothing was moved"
         raise RecordsError(f"{path} is damaged and could not be set aside ({e.strerror or e}; {done})") from None
     return moved
-
-
-def replay(scenario, log: dict):
-    """A Run rebuilt from a logged run: same seed and mode, the logged turns taken again.
-
-    Returns (run, turns replayed); replay stops early where the scenario no longer allows a turn."""
-    from simulator.core.engine import EngineError
-    from simulator.session.run import Run
-
-    run = Run(
-        scenario, seed=int(log["seed"]), mode=log.get("mode", "coach"), timed=bool(log.get("timed")), shuffle=True
-    )  # a resumed run is played by a person
-    n = 0
-    for t in log.get("turns", []):
-        if run.ended:
-            break
-        kw = dict(
-            noticed=t.get("noticed") or (), reflection=t.get("reflection"), elapsed_ms=int(t.get("elapsed_ms", 0))
-        )
-        try:
-            run.wait(**kw) if t.get("choice") is None else run.choose(str(t["choice"]), **kw)
-        except EngineError:
-            break
-        n += 1
-    return run, n

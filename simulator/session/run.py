@@ -10,20 +10,39 @@ Like ink's Story, the host owns the loop:
 
 The run holds the seed, the one `numpy.random.Generator`, the state machine and the record of
 turns; it emits a `TurnEvent` per turn to subscribers (a store, an exporter, a player).
-It never reads files, keys or the clock: elapsed time is an input."""
+It never reads files, keys or the clock: elapsed time is an input.
+
+Replay rebuilds a run from the turns of a log: the one loop behind rewind, resume, `--watch`,
+`rehearse test` and the golden playthroughs (`replay(scenario, log)`, below)."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from scoring.compare import MAX_ELAPSED_MS, LogError
 from simulator.core.engine import Engine, EngineError, SceneMachine, State
 from simulator.core.model import Choice, Cue, Ending, Scenario, Scene
+from simulator.core.played import Played, Turn
+
+__all__ = [
+    "LOG_FORMAT",
+    "MODES",
+    "LogError",
+    "Played",
+    "Replayed",
+    "Run",
+    "SceneView",
+    "Turn",
+    "TurnEvent",
+    "draw_seed",
+    "replay",
+]
 
 LOG_FORMAT = "rehearse-log/1"
 MODES = ("coach", "assess")
@@ -54,48 +73,15 @@ class SceneView:
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
-    """One turn taken: the choice (None for a timeout) and what it did."""
-
-    number: int
-    scene: str
-    choice: Choice | None
-    noticed: tuple[str, ...]
-    reflection: str | None
-    mood_before: MappingProxyType[str, float]
-    mood_after: MappingProxyType[str, float]
-    elapsed_ms: int
-    score: MappingProxyType[str, int]  # dimension -> delta of this turn
-    feedback: str | None
-    to: str  # the scene the run is in after routing
-    passed: tuple[str, ...] = ()
-
-    @property
-    def critical(self) -> bool:
-        return self.choice is not None and self.choice.critical
-
-    def as_log(self) -> dict[str, object]:
-        return {
-            "scene": self.scene,
-            "choice": self.choice.id if self.choice else None,
-            "noticed": list(self.noticed),
-            "reflection": self.reflection,
-            "mood_before": dict(self.mood_before),
-            "mood_after": dict(self.mood_after),
-            "elapsed_ms": self.elapsed_ms,
-            "score": dict(self.score),
-            "to": self.to,
-            "passed": list(self.passed),
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class TurnEvent:
-    """Emitted after every turn; `ended` is true on the turn that reached an ending."""
+    """Emitted after every turn, and again when notes or consent are added to the run. `ended` is
+    true once the run has reached an ending; `log` is the run's log as of this event, built once
+    for every listener."""
 
     run: Run
-    turn: Turn
+    turn: Turn | None  # None: consent was given or withdrawn before the first turn
     ended: bool
+    log: dict[str, Any]
 
 
 def draw_seed() -> int:
@@ -131,8 +117,8 @@ class Run:
         self._shown: dict[str, Cue] = {}  # every cue shown so far, in order
         self._noticed: dict[str, None] = {}  # ordered set of noticed cue ids
         self._listeners: list[Callable[[TurnEvent], None]] = []
-        self.turn_notes: dict[int, dict[str, object]] = {}  # turn number -> extra log keys (a workshop's votes)
-        self.share_reflections = False  # the teacher agreed to share reflections, without names, in reports
+        self._notes: dict[int, dict[str, object]] = {}  # turn number -> extra log keys (a workshop's votes)
+        self._share = False  # the teacher agreed to share reflections, without names, in reports
         self._show_cues()
 
     # --- reading -------------------------------------------------------------------------------
@@ -167,6 +153,18 @@ class Run:
     def critical(self) -> bool:
         """Whether a critical safety error was taken: the run "needs another run"."""
         return any(t.critical for t in self.turns)
+
+    def played(self) -> Played:
+        """The run so far as values, for scoring and feedback."""
+        return Played(
+            self.scenario,
+            self.engine,
+            self.start_state,
+            self.state,
+            tuple(self.turns),
+            tuple(self._shown.values()),
+            tuple(self._noticed),
+        )
 
     def offered_choices(self) -> tuple[Choice, ...]:
         return () if self.ended else self.engine.offered(self.state)
@@ -213,22 +211,19 @@ class Run:
 
     @property
     def hits(self) -> tuple[Cue, ...]:
-        return tuple(c for c in self._shown.values() if c.sign and c.id in self._noticed)
+        return self.played().hits
 
     @property
     def misses(self) -> tuple[Cue, ...]:
-        return tuple(c for c in self._shown.values() if c.sign and c.id not in self._noticed)
+        return self.played().misses
 
     @property
     def false_alarms(self) -> tuple[Cue, ...]:
-        return tuple(c for c in self._shown.values() if not c.sign and c.id in self._noticed)
+        return self.played().false_alarms
 
     def raw_scores(self) -> dict[str, int]:
         """Each dimension's raw score so far (format: Scoring dimensions; noticing includes cues)."""
-        raw = dict(zip(self.engine.dims, self.state.raw))
-        if "noticing" in raw:
-            raw["noticing"] += len(self.hits) - len(self.false_alarms)
-        return raw
+        return self.played().raw_scores()
 
     # --- playing -------------------------------------------------------------------------------
 
@@ -237,12 +232,37 @@ class Run:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def notify(self) -> None:
-        """Tell subscribers again about the last turn (after notes or consent were added to the run)."""
-        if self.turns:
-            event = TurnEvent(self, self.turns[-1], self.ended)
+    def _emit(self) -> None:
+        if self._listeners:
+            event = TurnEvent(self, self.turns[-1] if self.turns else None, self.ended, self.log())
             for listener in list(self._listeners):
                 listener(event)
+
+    @property
+    def share_reflections(self) -> bool:
+        """Whether the teacher agreed to share this run's reflections, without names, in reports."""
+        return self._share
+
+    @property
+    def turn_notes(self) -> MappingProxyType[int, dict[str, object]]:
+        """Notes added to turns (turn number -> extra log keys), such as a workshop's votes."""
+        return MappingProxyType(self._notes)
+
+    def consent(self, share: bool) -> None:
+        """Record the teacher's answer on sharing reflections; subscribers save it with the run."""
+        if bool(share) != self._share:
+            self._share = bool(share)
+            self._emit()
+
+    def annotate(self, turn: int, notes: Mapping[str, object]) -> None:
+        """Add keys to the log of turn number `turn` (1-based); subscribers save them with the run."""
+        if not 1 <= turn <= len(self.turns):
+            raise ValueError(f"no turn {turn}: the run has {len(self.turns)} turn(s)")
+        clash = set(notes) & TURN_KEYS
+        if clash:
+            raise ValueError(f"notes cannot replace what the turn logs: {', '.join(sorted(clash))}")
+        self._notes.setdefault(turn, {}).update(notes)
+        self._emit()
 
     def find_choice(self, ref: str | int | Choice) -> Choice:
         """The offered choice meant by `ref`: an id, a 1-based position in the scene, or a Choice.
@@ -273,11 +293,20 @@ class Run:
         noticed: Iterable[str] = (),
         reflection: str | None = None,
         elapsed_ms: int = 0,
+        notes: Mapping[str, object] | None = None,
     ) -> Turn:
-        """Take an offered choice (by id, position or object); return the turn it made."""
-        return self._turn(self.find_choice(ref), noticed, reflection, elapsed_ms)
+        """Take an offered choice (by id, position or object); return the turn it made. `notes` are
+        extra keys for the turn's log (a workshop's votes), saved with the turn."""
+        return self._turn(self.find_choice(ref), noticed, reflection, elapsed_ms, notes)
 
-    def wait(self, *, noticed: Iterable[str] = (), reflection: str | None = None, elapsed_ms: int = 0) -> Turn:
+    def wait(
+        self,
+        *,
+        noticed: Iterable[str] = (),
+        reflection: str | None = None,
+        elapsed_ms: int = 0,
+        notes: Mapping[str, object] | None = None,
+    ) -> Turn:
         """Let the scene's timeout fire (format: Scenes, `timeout`: what silence does)."""
         if self.ended:
             raise EngineError("the run has ended", self.state.scene)
@@ -287,9 +316,18 @@ class Run:
             raise EngineError(
                 f"scene '{scene.id}' has no timeout, so waiting does nothing; offered: {', '.join(ids)}", scene.id, ids
             )
-        return self._turn(None, noticed, reflection, elapsed_ms)
+        return self._turn(None, noticed, reflection, elapsed_ms, notes)
 
-    def _turn(self, choice: Choice | None, noticed: Iterable[str], reflection: str | None, elapsed_ms: int) -> Turn:
+    def _turn(
+        self,
+        choice: Choice | None,
+        noticed: Iterable[str],
+        reflection: str | None,
+        elapsed_ms: int,
+        notes: Mapping[str, object] | None = None,
+    ) -> Turn:
+        if notes and set(notes) & TURN_KEYS:
+            raise ValueError(f"notes cannot replace what the turn logs: {', '.join(sorted(set(notes) & TURN_KEYS))}")
         marks = self._check_noticed(noticed)
         before = self.state
         scene = self.engine.scene(before)
@@ -313,11 +351,11 @@ class Run:
             passed=passed,
         )
         self.turns.append(turn)
+        if notes:
+            self._notes[turn.number] = dict(notes)
         self._passed = passed
         self._show_cues()
-        event = TurnEvent(self, turn, self.ended)
-        for listener in list(self._listeners):
-            listener(event)
+        self._emit()
         return turn
 
     def _check_noticed(self, noticed: Iterable[str]) -> tuple[str, ...]:
@@ -343,12 +381,14 @@ class Run:
         This run is kept as it is; the two can be compared."""
         if not 0 <= turns <= len(self.turns):
             raise ValueError(f"can rewind to 0..{len(self.turns)} turns, not {turns}")
-        new = Run(
-            self.scenario, seed=self.seed, mode=self.mode, timed=self.timed, engine=self.engine, shuffle=self.shuffle
-        )
-        for t in self.turns[:turns]:
-            new._turn(t.choice, t.noticed, t.reflection, t.elapsed_ms)
-        return new
+        log = {
+            "seed": self.seed,
+            "mode": self.mode,
+            "timed": self.timed,
+            "share_reflections": self._share,
+            "turns": [{**t.as_log(), **self._notes.get(t.number, {})} for t in self.turns[:turns]],
+        }
+        return replay(self.scenario, log, shuffle=self.shuffle, engine=self.engine).run
 
     # --- the record ------------------------------------------------------------------------------
 
@@ -359,18 +399,103 @@ class Run:
         ended (an unfinished run's log, saved after every turn, has the raw scores only)."""
         from scoring.scores import score_run
 
-        score = score_run(self, bounds=self.ended if bounds is None else bounds)
+        score = score_run(self.played(), bounds=self.ended if bounds is None else bounds)
         return {
             "format": LOG_FORMAT,
             "scenario": {"id": self.scenario.id, "sha256": self.scenario.sha256},
             "seed": self.seed,
             "mode": self.mode,
             "timed": self.timed,
-            "turns": [{**t.as_log(), **self.turn_notes.get(t.number, {})} for t in self.turns],
+            "turns": [{**t.as_log(), **self._notes.get(t.number, {})} for t in self.turns],
             "ending": self.ending.id if self.ending else None,
             "outcome": self.ending.outcome if self.ending else None,
             "critical": self.critical,
             "score": score.as_log(),
             "cues": {"missed": [c.id for c in self.misses], "false_alarms": [c.id for c in self.false_alarms]},
-            "share_reflections": self.share_reflections,
+            "share_reflections": self._share,
         }
+
+
+# --- replay ----------------------------------------------------------------------------------------
+
+# Keys of a logged turn that describe it; any other key is a note added to it (a workshop's votes).
+TURN_KEYS = frozenset(
+    {"scene", "choice", "noticed", "reflection", "mood_before", "mood_after", "elapsed_ms", "score", "to", "passed"}
+)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    run: Run
+    taken: int  # turns replayed
+    stopped: EngineError | None = None  # the turn after the last one taken could not be taken
+    ended_early: bool = False  # the run reached an ending with turns of the log left over
+
+
+def replay(
+    scenario: Scenario, log: Mapping[str, Any], *, shuffle: bool = False, engine: Engine | None = None
+) -> Replayed:
+    """The run of `log` on `scenario`: same seed, mode and timing, the logged turns taken again,
+    with their notes and the teacher's consent carried over."""
+    seed, mode, timed, turns = _read(log)
+    run = Run(scenario, seed=seed, mode=mode, timed=timed, engine=engine, shuffle=shuffle)
+    if log.get("share_reflections") is True:
+        run.consent(True)
+    for n, t in enumerate(turns):
+        if run.ended:
+            return Replayed(run, n, ended_early=True)
+        notes = {k: v for k, v in t.items() if k not in TURN_KEYS}
+        kw: dict[str, Any] = dict(
+            noticed=t["noticed"], reflection=t["reflection"], elapsed_ms=t["elapsed_ms"], notes=notes or None
+        )
+        try:
+            if t["choice"] is None:
+                run.wait(**kw)
+            else:
+                run.choose(t["choice"], **kw)
+        except EngineError as e:
+            return Replayed(run, n, stopped=e)
+    return Replayed(run, len(turns))
+
+
+def _read(log: Mapping[str, Any]) -> tuple[int, str, bool, list[dict[str, Any]]]:
+    """What replay reads from a log, checked: it may come from a file anyone could have written."""
+    if not isinstance(log, Mapping):
+        raise LogError("not a run log (expected a JSON object)")
+    seed = log.get("seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128:
+        raise LogError(f"damaged run log: seed should be a whole number from 0, found {_show(seed)}")
+    mode = log.get("mode", "coach")
+    if mode not in MODES:
+        raise LogError(f"damaged run log: mode should be one of {', '.join(MODES)}, found {_show(mode)}")
+    timed = log.get("timed", False)
+    if not isinstance(timed, bool):
+        raise LogError(f"damaged run log: timed should be true or false, found {_show(timed)}")
+    turns = log.get("turns", [])
+    if not isinstance(turns, Sequence) or isinstance(turns, (str, bytes)):
+        raise LogError(f"damaged run log: turns should be a list, found {_show(turns)}")
+    return seed, mode, timed, [_turn(t, i) for i, t in enumerate(turns)]
+
+
+def _turn(t: object, i: int) -> dict[str, Any]:
+    where = f"damaged run log: turns[{i}]"
+    if not isinstance(t, Mapping):
+        raise LogError(f"{where} should be an object, found {_show(t)}")
+    choice = t.get("choice")
+    if choice is not None and (isinstance(choice, bool) or not isinstance(choice, (str, int))):
+        raise LogError(f"{where}.choice should be a choice id or null, found {_show(choice)}")
+    noticed = t.get("noticed") or []
+    if not isinstance(noticed, (list, tuple)) or not all(isinstance(c, str) for c in noticed):
+        raise LogError(f"{where}.noticed should be a list of cue ids, found {_show(noticed)}")
+    reflection = t.get("reflection")
+    if reflection is not None and not isinstance(reflection, str):
+        raise LogError(f"{where}.reflection should be text or null, found {_show(reflection)}")
+    elapsed = t.get("elapsed_ms", 0)
+    if isinstance(elapsed, bool) or not isinstance(elapsed, int) or not 0 <= elapsed <= MAX_ELAPSED_MS:
+        raise LogError(f"{where}.elapsed_ms should be a whole number of milliseconds, found {_show(elapsed)}")
+    return {**t, "choice": choice, "noticed": tuple(noticed), "reflection": reflection, "elapsed_ms": elapsed}
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -8,7 +8,6 @@ starts fast."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from typing import TextIO
 from simulator import __version__
 from simulator.core.errors import ScenarioError
 from simulator.core.paths import library_dir
+from simulator.records.saving import Saving, atomic_write
 
 SCENARIOS = library_dir()
 
@@ -610,25 +610,6 @@ def _write_file(target: Path, text: str, *, private: bool = False) -> bool:
     return True
 
 
-def atomic_write(target: Path, text: str, *, private: bool = False) -> None:
-    """Write `text` to `target` through a fresh temporary file and a rename; OSError if it fails."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        if not private:  # mkstemp makes the file 0600; a scenario or a schema gets the usual mode
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _write_scenario(target: Path, text: str, force: bool, out: TextIO) -> bool:
     """new and import: the scenario, then the editor schema beside it when none is there."""
     if not _may_write(target, force) or not _write_file(target, text):
@@ -834,20 +815,19 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, ru
     player = TextPlayer(run, screen)
     log_path = getattr(args, "log", None)
     saver = None
+    records = None
     if script is None:  # an interactive run goes into the records after every turn
         records = _open_records(args, out)
         if records is None:
             return EXIT_PROBLEM
-        rid, started = record or (None, None)
-        records.track(run, getattr(args, "profile", "me"), run_id=rid, started_at=started)
         saver = "your records"
-    try:
-        _attach_log(run, log_path)
-    except OSError as e:
-        sys.stderr.write(
-            f"rehearse: cannot write the run log to {log_path}: {e.strerror or e}\n"
-            "  hint: pass --log with a path in a folder you can write to\n"
-        )
+    saving = Saving(records, profile=getattr(args, "profile", "me"), log_path=log_path, warn=_warn)
+    problems = saving.attach(run, record=record)
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"rehearse: {problem}\n")
+        if log_path and any("run log" in p for p in problems):
+            sys.stderr.write("  hint: pass --log with a path in a folder you can write to\n")
         return EXIT_PROBLEM
     player.intro()
     if script is not None:
@@ -897,8 +877,7 @@ def play_text(scenario, args, out: TextIO, stdin: TextIO | None, script=None, ru
         except EOFError:
             a = ""
         if a.strip().lower() in ("y", "yes"):
-            run.share_reflections = True
-            run.notify()  # save the consent with the run
+            run.consent(True)  # saved with the run
     if saver:
         out.write(f"\nThe run is saved in {saver} (rehearse history lists them).\n")
     return EXIT_OK
@@ -933,58 +912,20 @@ def _asker(stdin: TextIO | None, out: TextIO):
     return ask
 
 
-def _gui_saver(args, out: TextIO):
-    """What the window calls with each new run: records after every turn, and --log if given."""
-    from simulator.records.runs import RecordsError
-
-    records = _open_records(args, out)
-    profile = getattr(args, "profile", "me")
-    failed: list[Exception] = []
-
-    def save(run, record=None) -> None:
-        if records is not None:
-            rid, started = record or (None, None)
-            try:
-                records.track(run, profile, run_id=rid, started_at=started)
-            except RecordsError as e:  # the window goes on; --log, if given, still holds the run
-                if not failed:
-                    failed.append(e)
-                    sys.stderr.write(f"rehearse: {e}\n")
-        try:
-            _attach_log(run, getattr(args, "log", None))
-        except OSError as e:  # the window goes on; the records hold the run
-            sys.stderr.write(f"rehearse: cannot write the run log to {args.log}: {e.strerror or e}\n")
-
-    save.records, save.profile = records, profile  # the picker offers to continue unfinished runs
-    return save
+def _warn(message: str) -> None:
+    sys.stderr.write(f"rehearse: {message}\n")
 
 
-def _attach_log(run, path: str | None) -> str | None:
-    """Write the run's log to `path` now and after every turn (atomically), so a crash loses nothing.
-
-    The first write raises OSError (the caller says what went wrong); a later failure (a full disk)
-    is reported once and the run goes on: the records hold it too."""
-    if not path:
-        return None
-    target = Path(path)
-    failed = []
-
-    def write() -> None:
-        atomic_write(target, json.dumps(run.log(), indent=1, ensure_ascii=False) + "\n")
-
-    def save(_event=None) -> None:
-        try:
-            write()
-        except OSError as e:
-            if not failed:
-                failed.append(e)
-                sys.stderr.write(f"rehearse: could not update the run log {target}: {e.strerror or e}\n")
-
-    if target.is_dir():
-        raise IsADirectoryError(21, "it is a folder", str(target))
-    write()
-    run.subscribe(save)
-    return str(target)
+def _gui_saver(args, out: TextIO) -> Saving:
+    """How the window keeps its runs: the records after every turn, and --log if given. The window
+    goes on when a save fails; the other place still holds the run."""
+    saving = Saving(
+        _open_records(args, out),
+        profile=getattr(args, "profile", "me"),
+        log_path=getattr(args, "log", None),
+        warn=_warn,
+    )
+    return saving
 
 
 class ScriptDriver:

@@ -60,7 +60,7 @@ def cmd_forget(args, out: TextIO, stdin) -> int:
 def cmd_resume(args, out: TextIO, stdin) -> int:
     from simulator.core.errors import ScenarioError
     from simulator.core.loader import load_file
-    from simulator.records.runs import replay
+    from simulator.session.run import LogError, replay
 
     records = _open_records(args, out)
     if records is None:
@@ -90,17 +90,23 @@ def cmd_resume(args, out: TextIO, stdin) -> int:
     log = _record_log(records, row, skip=False)
     if log is None:
         return EXIT_PROBLEM
-    run, replayed = replay(scenario, log)
+    try:
+        done = replay(scenario, log, shuffle=True)  # a resumed run is played by a person
+    except LogError as e:
+        sys.stderr.write(f"rehearse: the stored run cannot be continued: {e}\n")
+        return EXIT_PROBLEM
+    run = done.run
     if scenario.sha256 != row.scenario_sha256:
         out.write("(The scenario changed since this run; it continues as far as the new version allows.)\n")
-    out.write(f"Continuing {scenario.title} after {replayed} turn(s).\n")
+    out.write(f"Continuing {scenario.title} after {done.taken} turn(s).\n")
     if not args.text and _gui_or_notice(out):
+        from simulator.records.saving import Saving
+        from simulator.shells.cli import _warn
         from simulator.shells.player.main import play_window
 
-        def save(r) -> None:
-            records.track(r, args.profile, run_id=row.id if r is run else None, started_at=row.started_at)
-
-        return play_window([scenario], resume=run, on_save=save)
+        saving = Saving(records, profile=args.profile, warn=_warn)
+        saving(run, (row.id, row.started_at))  # the resumed run goes on in its own record
+        return play_window([scenario], resume=run, on_save=saving)
     args.log = None
     return play_text(scenario, args, out, stdin, run=run, record=(row.id, row.started_at))
 

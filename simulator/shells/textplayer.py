@@ -199,7 +199,7 @@ class TextPlayer:
     def debrief(self) -> None:
         from scoring.feedback import build_debrief
 
-        db = build_debrief(self.run)
+        db = build_debrief(self.run.played())
         self.s.rule("Debrief")
         if db.ending:
             self.s.line(f"Ending: {db.ending.title} ({db.ending.outcome})")

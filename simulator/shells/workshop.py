@@ -71,7 +71,4 @@ class Workshop:
             self.counts, self.devices = Counter(), set()
             self.stage = "discuss"
             self.decision += 1
-        turn = self.run.choose(choice, elapsed_ms=elapsed_ms)
-        self.run.turn_notes[turn.number] = {"votes": votes, "voters": voters}
-        self.run.notify()  # save again, now with the votes
-        return turn
+        return self.run.choose(choice, elapsed_ms=elapsed_ms, notes={"votes": votes, "voters": voters})

@@ -257,8 +257,7 @@ class Player:
             self.run = self.scenario = None
             self.ui = UI(screen="picker")
         elif kind == "share":
-            run.share_reflections = not run.share_reflections
-            run.notify()
+            run.consent(not run.share_reflections)
         elif kind == "ws":
             self._workshop_step(action[1:])
         elif kind == "resume":
@@ -488,20 +487,18 @@ class Player:
     def _resume(self, row) -> None:
         from simulator.core.errors import ScenarioError
         from simulator.core.loader import load_file
-        from simulator.records.runs import replay
+        from simulator.records.runs import RecordsError
+        from simulator.session.run import LogError, replay
 
         try:
             scenario = load_file(row.scenario_path)
-        except ScenarioError:
+            run = replay(scenario, self.records.log(row.id), shuffle=True).run
+        except (ScenarioError, RecordsError, LogError):
             return
-        run, _ = replay(scenario, self.records.log(row.id))
         self.previous_run = None
         self.scenario, self.run = scenario, run
         if self.on_save:
-            try:
-                self.on_save(run, (row.id, row.started_at))
-            except TypeError:
-                self.on_save(run)
+            self.on_save(run, (row.id, row.started_at))
         self.ui = UI(screen="debrief" if run.ended else "scene")
         self._enter_scene()
 
@@ -530,20 +527,9 @@ class Player:
         self.scenario = scenario
         if old is None:
             return True
-        from simulator.core.engine import EngineError
-        from simulator.session.run import Run
+        from simulator.session.run import replay
 
-        new = Run(scenario, seed=old.seed, mode=old.mode, timed=old.timed, shuffle=old.shuffle)
-        for t in old.turns:  # replay as far as the new version allows
-            if new.ended:
-                break
-            try:
-                if t.choice is None:
-                    new.wait(noticed=t.noticed, reflection=t.reflection, elapsed_ms=t.elapsed_ms)
-                else:
-                    new.choose(t.choice.id, noticed=t.noticed, reflection=t.reflection, elapsed_ms=t.elapsed_ms)
-            except EngineError:
-                break
+        new = replay(scenario, old.log(bounds=False), shuffle=old.shuffle).run  # as far as the new version allows
         self.run = new
         if self.ui.screen not in ("note", "resources"):
             self.ui.screen = "debrief" if new.ended else "scene"

@@ -516,7 +516,7 @@ def draw_debrief(p, lay: Layout) -> None:
     run = p.run
     key = (id(run), len(run.turns))
     if getattr(p, "_debrief_key", None) != key:  # the debrief needs the run's search: build it once
-        p._debrief_key, p._debrief = key, (build_debrief(run), mood_series(run))
+        p._debrief_key, p._debrief = key, (build_debrief(run.played()), mood_series(run.played()))
     db, (names, series) = p._debrief
     t = p.t
     m = lay.margin
