@@ -13,6 +13,7 @@ import pytest
 from conftest import SCENARIOS
 
 from scoring.analysis import analyze
+from simulator.authoring.content_rules import IDENTITY_WORDS, TROUBLE_TOPICS
 from simulator.core.engine import Engine
 from simulator.core.loader import load_file
 from simulator.core.model import TOPICS
@@ -20,46 +21,6 @@ from simulator.core.model import TOPICS
 EXAMPLE = "phone-standoff"
 LIBRARY = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != EXAMPLE)
 BANDS = ("K-2", "3-5", "6-8", "9-12")
-
-# docs/content-rules.md (Wording table): phrases to flag outside a poor choice's text and quoted feedback/notes
-HARMFUL = [
-    "committed suicide",
-    "successful suicide",
-    "failed attempt",
-    "unsuccessful suicide",
-    "suicide epidemic",
-    "attention-seeking",
-    "attention seeker",
-    "cutter",
-    "psycho",
-    "insane",
-    "suffers from",
-    "victim of",
-    "confined to a wheelchair",
-    "special needs",
-    "high-functioning",
-    "low-functioning",
-    "thug",
-    "ghetto",
-    "ratchet",
-    "bad kid",
-    "troublemaker",
-    "problem child",
-    "at-risk youth",
-    "broken home",
-    "illegals",
-    "normal kids",
-    "regular kids",
-    "preferred pronouns",
-    "transgendered",
-    "tranny",
-    "retarded",
-    "spaz",
-    "oriental",
-    "man up",
-    "boys will be boys",
-    "drama queen",
-]
 
 
 @pytest.fixture(scope="module")
@@ -129,58 +90,14 @@ def test_every_ending_is_reachable_and_the_best_path_ends_well(path):
     )
 
 
-def _unquoted(text: str) -> str:
-    return re.sub(r"[\"“][^\"”]*[\"”]|'[^']{3,}'", " ", text)
-
-
-@pytest.mark.parametrize("path", LIBRARY, ids=[p.stem for p in LIBRARY])
-def test_wording_table(path):
-    sc = load_file(path)
-    places = []
-    for s in sc.scenes.values():
-        places.append((f"{s.id} narration", s.narration or ""))
-        for c in s.cues:
-            places.append((f"cue {c.id} note", _unquoted(c.note)))
-        for c in s.choices or ():
-            if not any(v < 0 for v in c.score.values()):
-                places.append((f"{s.id}/{c.id} text", c.text))
-            places.append((f"{s.id}/{c.id} feedback", _unquoted(c.feedback or "")))
-    for e in sc.endings.values():
-        places.append((f"ending {e.id}", f"{e.title} {e.debrief or ''}"))
-    for where, text in places:
-        low = text.lower()
-        for phrase in HARMFUL:
-            assert not re.search(rf"\b{re.escape(phrase)}\b", low), (
-                f"{where}: '{phrase}' (docs/content-rules.md (Wording table))"
-            )
-
-
 def test_no_group_is_the_default_for_causing_trouble(library):
     """A rough identity-by-role check (docs/content-rules.md (Writing students without stereotypes)): the students in de-escalation and
     restorative scenarios are not mostly described with one identity word."""
-    words = (
-        "black",
-        "white",
-        "latino",
-        "latina",
-        "mexican",
-        "asian",
-        "filipino",
-        "vietnamese",
-        "indian",
-        "syrian",
-        "afghan",
-        "somali",
-        "native",
-        "jewish",
-        "guatemalan",
-        "polish",
-        "italian",
-    )
+    words = IDENTITY_WORDS
     counts = Counter()
     for sc in library:
-        if {"de-escalation", "restorative"} & set(sc.topics):
+        if TROUBLE_TOPICS & set(sc.topics):
             about = (sc.student.about or "").lower()
             counts.update({w for w in words if re.search(rf"\b{w}\b", about)})
-    n = sum(1 for sc in library if {"de-escalation", "restorative"} & set(sc.topics))
+    n = sum(1 for sc in library if TROUBLE_TOPICS & set(sc.topics))
     assert all(c <= max(2, n // 3) for c in counts.values()), counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from simulator.authoring.content_rules import IDENTITY_WORDS, TROUBLE_TOPICS, WORDING
 from simulator.core.errors import ScenarioError
 from simulator.core.model import Pos, Scenario
 
@@ -17,54 +18,6 @@ if TYPE_CHECKING:
 # What fits the player's panels at the default size (characters).
 MAX_CHARS = {"narration": 1000, "student": 400, "choice": 420, "cue": 220, "feedback": 700}
 
-# docs/content-rules.md (Wording table): phrase -> preferred wording (whole words, case-insensitive)
-WORDING = {
-    "committed suicide": "died by suicide",
-    "successful suicide": "died by suicide",
-    "failed attempt": "suicide attempt",
-    "unsuccessful suicide": "suicide attempt",
-    "suicide epidemic": "rising rates of suicide",
-    "attention-seeking": "asking for help, in distress",
-    "attention seeker": "asking for help, in distress",
-    "cutter": "a student who self-harms",
-    "crazy": "name the behaviour or feeling",
-    "psycho": "name the behaviour or feeling",
-    "insane": "name the behaviour or feeling",
-    "nuts": "name the behaviour or feeling",
-    "suffers from": "has",
-    "victim of": "name what happened",
-    "confined to a wheelchair": "uses a wheelchair",
-    "special needs": "disabled; has an IEP; the specific need",
-    "high-functioning": "describe the support needed",
-    "low-functioning": "describe the support needed",
-    "thug": "describe the observable behaviour",
-    "ghetto": "describe the observable behaviour",
-    "ratchet": "describe the observable behaviour",
-    "aggressive": "loud, animated; the observable act",
-    "hostile": "loud, animated; the observable act",
-    "defiant": "what the student said or did, observably",
-    "disrespectful": "what the student said or did, observably",
-    "attitude": "what the student said or did, observably",
-    "insubordinate": "what the student said or did, observably",
-    "bad kid": "the student's name; the specific behaviour",
-    "troublemaker": "the student's name; the specific behaviour",
-    "problem child": "the student's name; the specific behaviour",
-    "at-risk youth": "the student's name; the specific behaviour",
-    "broken home": "single-parent family",
-    "illegals": "undocumented",
-    "normal kids": "other students; non-disabled students",
-    "regular kids": "other students; non-disabled students",
-    "preferred pronouns": "pronouns",
-    "transgendered": "transgender student",
-    "tranny": "transgender student",
-    "retarded": "name the specific difficulty",
-    "spaz": "name the specific difficulty",
-    "oriental": "the specific heritage, when it matters",
-    "exotic": "the specific heritage, when it matters",
-    "man up": "name the feeling or behaviour",
-    "boys will be boys": "name the feeling or behaviour",
-    "drama queen": "name the feeling or behaviour",
-}
 _WORDING_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(WORDING, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
@@ -359,26 +312,7 @@ def _reachability(sc: Scenario, walk: Walk) -> list[ScenarioError]:
 def library_lint(scenarios: list[Scenario]) -> list[ScenarioError]:
     """Across files: an identity descriptor used only for the students who cause trouble
     (docs/content-rules.md (Writing students without stereotypes): no group is the default for defiance or discipline)."""
-    words = (
-        "black",
-        "white",
-        "latino",
-        "latina",
-        "hispanic",
-        "mexican",
-        "asian",
-        "native",
-        "muslim",
-        "jewish",
-        "immigrant",
-        "refugee",
-        "disabled",
-        "autistic",
-        "adhd",
-        "poor",
-        "rural",
-    )
-    trouble = {"de-escalation", "restorative"}
+    words, trouble = IDENTITY_WORDS, TROUBLE_TOPICS
     uses: dict[str, list[tuple[Scenario, bool]]] = {}
     for sc in scenarios:
         about = (sc.student.about or "").lower()
