@@ -163,7 +163,7 @@ def test_python_m_simulator_and_the_version():
 
 
 def test_internal_errors_are_one_line(monkeypatch):
-    import simulator.shells.cli as cli
+    import simulator.shells.cli.authoring as cli
 
     def boom(*a, **k):
         raise RuntimeError("kaboom")
@@ -193,3 +193,23 @@ def test_the_shipped_schema_file_is_up_to_date():
     assert (ROOT / "docs" / "rehearse.schema.json").read_text() == out, (
         "regenerate it: .venv/bin/rehearse schema > docs/rehearse.schema.json"
     )
+
+
+def test_one_path_opens_the_window():
+    """Every command opens the window through player.main.play_window; nothing else builds a Player
+    or starts its loop (so resume, the picker and the workshop cannot drift apart)."""
+    import ast
+
+    from conftest import ROOT
+
+    found = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if name in ("Player", "loop") and rel != "simulator/shells/player/main.py":
+                    if not rel.startswith("simulator/shells/player/app.py"):
+                        found.append(f"{rel}:{node.lineno}: {name}(...)")
+    assert found == [], found

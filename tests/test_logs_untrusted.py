@@ -139,7 +139,7 @@ def test_missing_optional_fields_are_filled_not_refused(tmp_path, good_log):
 def test_a_folder_or_a_missing_file_is_named(tmp_path, good_log):
     good = tmp_path / "good.json"
     good.write_text(json.dumps(good_log))
-    # cli.py may refuse a folder or a missing file before the log is read; either way it is named
+    # the CLI may refuse a folder or a missing file before the log is read; either way it is named
     for other, words in [
         (tmp_path, ("not a file", "a folder")),
         (tmp_path / "nope.json", ("no such file", "not found")),

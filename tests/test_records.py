@@ -105,7 +105,7 @@ def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
     import io
 
     from simulator.records.cards import load_cards
-    from simulator.shells.cli import _gui_saver
+    from simulator.shells.cli.play import _gui_saver
     from simulator.shells.player.app import Player
 
     run_cli(["play", PHONE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")

@@ -7,23 +7,39 @@ from pathlib import Path
 
 
 def play_window(
-    scenarios, *, mode="coach", seed=None, timed=False, on_save=None, watch=None, resume=None, data=None
+    scenarios,
+    *,
+    mode="coach",
+    seed=None,
+    timed=False,
+    on_save=None,
+    watch=None,
+    resume=None,
+    data=None,
+    size=None,
+    prepare=None,
 ) -> int:
-    """Open the window and run the loop until the teacher closes it."""
+    """Open the window and run the loop until the teacher closes it: the one way every command
+    (play, the picker, resume, workshop) opens it. `prepare(player)` sets the player up before the
+    loop (a workshop starts its room) and may return a function to call when the window closes."""
     import pygame
 
     from simulator.shells.player.app import Player
 
-    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch, data=data)
+    kw = {"size": size} if size else {}
+    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch, data=data, **kw)
     if resume is not None:  # continue a run from the records
         player.scenario, player.run = resume.scenario, resume
         if on_save:
             on_save(resume)
         player.ui.screen = "debrief" if resume.ended else "scene"
         player._enter_scene()
+    cleanup = prepare(player) if prepare is not None else None
     try:
         player.loop()
     finally:
+        if cleanup is not None:
+            cleanup()
         pygame.quit()
     return 0
 

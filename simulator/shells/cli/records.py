@@ -1,14 +1,102 @@
-"""The record commands: history, resume, forget. (Split from cli.py to keep it readable.)"""
+"""The record commands: history, resume, forget, report, progress, export, compare."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
-from simulator.shells.cli import EXIT_OK, EXIT_PROBLEM, _gui_or_notice, _open_records, play_text
+from simulator.shells.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    _gui_or_notice,
+    _not_a_file,
+    _open_records,
+    _warn,
+    records_options,
+)
+from simulator.shells.cli.play import play_text
+
+
+def register(sub) -> None:
+    """Add this group's commands to the parser."""
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two runs of one scenario from their logs",
+        description="Where two runs of the same scenario diverged, the choices taken there, and the "
+        "difference in each dimension and in the ending.",
+    )
+    cmp.add_argument("log_a", metavar="LOG_A")
+    cmp.add_argument("log_b", metavar="LOG_B")
+    cmp.add_argument("--format", choices=("text", "json"), default="text")
+
+    hi = sub.add_parser("history", help="list your runs", description="List the runs in your records.")
+    hi.add_argument("--scenario", metavar="ID")
+    hi.add_argument("--all", action="store_true", help="every profile, not just yours")
+    hi.add_argument("--format", choices=("text", "json"), default="text")
+    records_options(hi)
+    rs = sub.add_parser(
+        "resume",
+        help="continue an unfinished run",
+        description="Continue an unfinished run from your records (the latest, or number N of rehearse resume --list).",
+    )
+    rs.add_argument("number", nargs="?", type=int, metavar="N")
+    rs.add_argument("--list", action="store_true", help="list unfinished runs")
+    rs.add_argument("--text", action="store_true", help="use the text player")
+    records_options(rs)
+    fg = sub.add_parser(
+        "forget", help="delete a profile's records", description="Delete every run of a profile from your records."
+    )
+    fg.add_argument("--yes", action="store_true", help="really delete")
+    records_options(fg)
+
+    rp = sub.add_parser(
+        "report",
+        help="an HTML report (and CSV tables) over many runs",
+        description="A self-contained HTML report (charts embedded, no network) and a CSV per table, "
+        "over the stored runs or a folder of run logs.",
+    )
+    rp.add_argument("-o", "--output", required=True, metavar="OUT.html")
+    rp.add_argument("--scenario", metavar="ID")
+    rp.add_argument("--since", metavar="YYYY-MM-DD")
+    rp.add_argument("--logs", metavar="FOLDER", help="read run logs (JSON) from a folder instead of the records")
+    records_options(rp)
+    pg = sub.add_parser(
+        "progress",
+        help="each dimension over your runs",
+        description="Each dimension's percent "
+        "over your finished runs, per scenario; -o writes a chart (.svg or .html).",
+    )
+    pg.add_argument("--scenario", metavar="ID")
+    pg.add_argument("-o", "--output", metavar="OUT")
+    records_options(pg)
+    ex2 = sub.add_parser(
+        "export",
+        help="export runs as xAPI statements (JSON lines)",
+        description="Write xAPI statements (one per turn, one per completed run) to a JSON-lines file.",
+    )
+    ex2.add_argument("--xapi", action="store_true", required=True, help="xAPI statements (docs/xapi.md)")
+    ex2.add_argument("-o", "--output", metavar="FILE.jsonl", help="write the statements to a JSON-lines file")
+    ex2.add_argument(
+        "--lrs",
+        metavar="URL",
+        help="send them to a learning-record store (xAPI endpoint, e.g. "
+        "http://127.0.0.1:8765/xAPI/); credentials from REHEARSE_LRS_USER and REHEARSE_LRS_PASSWORD",
+    )
+    ex2.add_argument("--all", action="store_true", help="every profile, not just yours")
+    records_options(ex2)
+
+    cmp.set_defaults(run=cmd_compare)
+    hi.set_defaults(run=cmd_history)
+    rs.set_defaults(run=cmd_resume)
+    fg.set_defaults(run=cmd_forget)
+    rp.set_defaults(run=cmd_report)
+    pg.set_defaults(run=cmd_progress)
+    ex2.set_defaults(run=cmd_export)
 
 
 def _when(t: float) -> str:
@@ -101,7 +189,6 @@ def cmd_resume(args, out: TextIO, stdin) -> int:
     out.write(f"Continuing {scenario.title} after {done.taken} turn(s).\n")
     if not args.text and _gui_or_notice(out):
         from simulator.records.saving import Saving
-        from simulator.shells.cli import _warn
         from simulator.shells.player.main import play_window
 
         saving = Saving(records, profile=args.profile, warn=_warn)
@@ -237,6 +324,10 @@ def cmd_progress(args, out: TextIO, stdin) -> int:
 def cmd_export(args, out: TextIO, stdin) -> int:
     import os
 
+    if not (args.output or args.lrs):
+        sys.stderr.write("rehearse: error: export needs -o FILE.jsonl, --lrs URL, or both\n")
+        return EXIT_USAGE
+
     from scoring.xapi import statements
     from simulator.records.lrs import LRSError, auth_from_env, send
 
@@ -271,41 +362,18 @@ def cmd_export(args, out: TextIO, stdin) -> int:
     return EXIT_OK
 
 
-def cmd_workshop(args, out: TextIO, stdin) -> int:
-    from simulator.core.errors import ScenarioError
-    from simulator.core.loader import load_file
+def cmd_compare(args: argparse.Namespace, out: TextIO, stdin: TextIO | None = None) -> int:
+    from dataclasses import asdict
 
-    try:
-        scenario = load_file(args.file)
-    except ScenarioError as e:
-        for d in e.diagnostics:
-            sys.stderr.write(d.render() + "\n")
+    from scoring.compare import LogError, compare_logs, render
+    from simulator.records.logs import read_log
+
+    if _not_a_file(args.log_a, "a run log (.json)") or _not_a_file(args.log_b, "a run log (.json)"):
         return EXIT_PROBLEM
-    if not _gui_or_notice(out):
-        sys.stderr.write("rehearse: the workshop needs a display (a projector); it has no text version yet\n")
-        return EXIT_PROBLEM
-    import pygame
-
-    from simulator.shells.cli import _gui_saver
-    from simulator.shells.player.app import Player
-
-    args.profile = "workshop" if getattr(args, "profile", "me") == "me" else args.profile
-    player = Player([], on_save=_gui_saver(args, out), data=getattr(args, "data", None), size=(1280, 800))
-    player.start_workshop(scenario)
-    server = None
-    if not args.no_phones:
-        from simulator.shells.workshop_web import VoteServer
-
-        try:
-            server = VoteServer(player.workshop, host=args.host, port=args.port).start()
-            player.vote_url = server.url()
-            out.write(f"Phones vote at {player.vote_url} (room code {player.workshop.code}).\n")
-        except OSError as e:
-            out.write(f"(The voting page could not start on port {args.port}: {e.strerror or e}; type the counts.)\n")
     try:
-        player.loop()
-    finally:
-        if server is not None:
-            server.stop()
-        pygame.quit()
+        c = compare_logs(read_log(args.log_a), read_log(args.log_b))
+    except LogError as e:
+        sys.stderr.write(f"rehearse: {e}\n")
+        return EXIT_PROBLEM
+    out.write(json.dumps(asdict(c), indent=2) + "\n" if args.format == "json" else render(c, (args.log_a, args.log_b)))
     return EXIT_OK
