@@ -84,3 +84,15 @@ def deadline(seconds: int, what: str = "something that opened a FIFO"):
 @pytest.fixture
 def tiny() -> str:
     return TINY
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many examples each property test checked (tests/test_properties.py counts them)."""
+    import sys
+
+    props = sys.modules.get("test_properties")
+    counts = getattr(props, "CHECKED", None)
+    if counts:
+        terminalreporter.write_sep("-", "property examples checked")
+        for what, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{n:6,}  {what}")

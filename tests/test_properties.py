@@ -1,13 +1,18 @@
-"""Properties over generated scenarios and inputs (hypothesis)."""
+"""Properties over generated scenarios and inputs (hypothesis).
+
+An example a property does not apply to is rejected with `assume` (hypothesis fails the test when it
+rejects too many), and each test counts the examples it checked: the counts are printed at the end
+of the run (conftest.py), so a property that quietly checks nothing shows."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import yaml
 from conftest import ROOT, TINY
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from scoring.scores import score_run
@@ -16,6 +21,13 @@ from simulator.core.loader import read_scenario
 from simulator.session.run import Run
 
 MOODS = ("stress", "trust", "openness", "energy")
+CHECKED = Counter()  # property -> examples checked; conftest.py prints it
+
+
+def checked(what: str) -> None:
+    CHECKED[what] += 1
+
+
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -160,6 +172,7 @@ def play(sc, seed: int, inputs) -> tuple[Run, list[str]]:
 def test_any_generated_valid_scenario_loads(data):
     sc = load(data)
     assert set(sc.scenes) == set(data["scenes"])
+    checked("generated scenarios load")
 
 
 @FAST
@@ -168,6 +181,7 @@ def test_any_script_finishes_or_fails_cleanly_and_mood_stays_in_range(data, seed
     run, refusals = play(load(data), seed, inputs)
     for r in refusals:
         assert "scene" in r
+    checked("any script finishes or fails cleanly")
 
 
 @FAST
@@ -177,6 +191,7 @@ def test_same_seed_same_inputs_same_log(data, seed, inputs):
     a, _ = play(sc, seed, inputs)
     b, _ = play(sc, seed, inputs)
     assert json.dumps(a.log(bounds=False)) == json.dumps(b.log(bounds=False))
+    checked("same seed, same inputs, same log")
 
 
 def repeats_a_moment(run: Run) -> bool:
@@ -255,17 +270,11 @@ def test_raw_scores_lie_within_the_reachable_bounds(data, seed, draws):
         score = score_run(run.played()) if run.ended else None
     finally:
         scoring.analysis.DEFAULT_BUDGET = saved
-    # Each skip is counted (pytest --hypothesis-show-statistics); most examples reach the assert.
-    if score is None:
-        event("skipped: no ending within 40 turns")
-        return
-    if not score.exact:
-        event("skipped: bounds not exact (search budget)")
-        return
-    if repeats_a_moment(run):
-        event("skipped: came back to a state")
-        return
-    event("asserted")
+    assume(score is not None)  # no ending within 40 turns
+    assert score is not None
+    assume(score.exact)  # bounds not exact (the search budget ran out)
+    assume(not repeats_a_moment(run))  # came back to a state: outside the reachable set
+    checked("raw scores within the reachable bounds")
     for d in score.dimensions:
         assert d.min <= d.raw <= d.max, (d, [t.as_log() for t in run.turns])
         assert 0.0 <= d.percent <= 100.0
@@ -389,8 +398,10 @@ def test_mutated_scenarios_get_a_clean_answer_and_what_loads_plays(text, seed):
     if sc is None:
         assert errors, "a scenario that does not load says why"
         event(f"refused: {errors[0].code}")
+        checked("mutated scenarios: refused with a reason")
         return
     event("loaded")
+    checked("mutated scenarios: loaded and played")
     # what loads must play: a few turns of offered choices end or go on cleanly
     run = Run(sc, seed=seed)
     for _ in range(12):
@@ -409,6 +420,7 @@ def test_mutated_scenarios_get_a_clean_answer_and_what_loads_plays(text, seed):
 def test_random_yaml_like_text_never_crashes_the_loader(text):
     sc, diags = read_scenario(text, "noise.yaml")
     assert sc is not None or diags
+    checked("YAML-like noise gets an answer")
 
 
 @FAST
@@ -423,8 +435,8 @@ def test_best_path_reaches_the_highest_weighted_score_and_bounds_are_seeded(data
     eng = Engine(sc)
     start, _ = eng.start(np.random.default_rng(seed))
     a = analyze(eng, start, budget=20_000)  # terminates, loops or not
-    if not a.exact or not a.best:
-        return
+    assume(a.exact and a.best)
+    checked("the best path reaches the highest weighted score")
     # replaying the best path gives its raw scores, and no ending scores higher (weighted)
     s = start
     for step in a.best:
