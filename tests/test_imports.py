@@ -483,7 +483,6 @@ KNOWN_CYCLES = {
     ("scoring/scores.py", "simulator/session/run.py"),
     ("simulator/authoring/check.py", "simulator/authoring/lint.py"),
     ("simulator/shells/cli.py", "simulator/shells/cli_records.py"),
-    ("simulator/shells/player/app.py", "simulator/shells/player/screens.py"),
 }
 
 
