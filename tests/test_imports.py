@@ -475,7 +475,6 @@ def import_cycles(root: Path) -> set[tuple[str, ...]]:
 KNOWN_LAYERS: set[Violation] = set()
 KNOWN_CYCLES = {
     ("simulator/authoring/check.py", "simulator/authoring/lint.py"),
-    ("simulator/shells/player/app.py", "simulator/shells/player/screens.py"),
 }
 
 

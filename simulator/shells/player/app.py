@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pygame
 
 from simulator.core.faces import face_for
 from simulator.core.paths import assets_dir
+from simulator.shells.player.actions import Action, Context, actions_for, key_action, slot_action
 from simulator.shells.player.layout import layout
 from simulator.shells.player.portraits import render_png
 
@@ -60,6 +61,8 @@ THEMES = {
 
 @dataclass
 class Hit:
+    """A drawn button and what a click on it does now."""
+
     rect: pygame.Rect
     action: tuple
 
@@ -117,7 +120,9 @@ class Player:
         self.scenario = None
         self.previous_run = None  # the run a rewind started from, for comparing
         self.ui = UI()
-        self.hits: list[Hit] = []
+        # Where the last frame put each button (geometry only): a click names a slot, and the slot's
+        # meaning is looked up in the current actions, so it can never act on a stale button.
+        self.regions: list[tuple[pygame.Rect, tuple | None]] = []
         self._fonts: dict = {}
         self._faces: dict = {}
         self.on_save = on_save
@@ -229,6 +234,9 @@ class Player:
             self._choose(None)
         elif kind == "reflect_done":
             self._apply(ui.pending, ui.reflection or None)
+        elif kind == "reflect_skip":
+            ui.reflection = ""
+            self._apply(ui.pending, None)
         elif kind == "type":
             ui.reflection += action[1]
         elif kind == "backspace":
@@ -318,6 +326,30 @@ class Player:
 
     # --- input ----------------------------------------------------------------------------------
 
+    def actions(self) -> list[Action]:
+        """What every key and button means on the screen as the state is now (not as last drawn)."""
+        from simulator.shells.player import screens
+
+        lay = layout(*self.surface.get_size(), self.scale)
+        ctx = Context(
+            scenarios=self.scenarios,
+            unfinished=self.unfinished() if self.ui.screen == "picker" else (),
+            best=self.best,
+            workshop=self.workshop,
+            cols=screens.picker_cols(lay),
+        )
+        acts = actions_for(self.ui, self.run, ctx)
+        if self.ui.screen == "picker":  # the number keys and arrows reach only the cards that fit
+            acts = actions_for(self.ui, self.run, replace(ctx, cards_fit=screens.picker_fit(self, lay, acts)))
+        return acts
+
+    @property
+    def hits(self) -> list[Hit]:
+        """The buttons of the last frame that are still offered, with what a click on each does now."""
+        acts = self.actions()
+        now = [(r, slot_action(acts, slot)) for r, slot in self.regions]
+        return [Hit(r, a.action) for r, a in now if a is not None]
+
     def handle(self, event) -> None:
         ui = self.ui
         if event.type == pygame.QUIT:
@@ -325,10 +357,10 @@ class Player:
         elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
             self.dirty = True
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for h in self.hits:
-                if h.rect.collidepoint(event.pos):
-                    self.act(h.action)
-                    break
+            slot = next((slot for r, slot in self.regions if r.collidepoint(event.pos)), None)
+            a = slot_action(self.actions(), slot) if slot is not None else None
+            if a is not None:
+                self.act(a.action)
         elif event.type == pygame.MOUSEWHEEL and ui.screen == "debrief":
             self.act(("scroll", -event.y * 40))
         elif event.type == pygame.MOUSEWHEEL and ui.screen == "picker":
@@ -336,74 +368,9 @@ class Player:
         elif event.type == pygame.TEXTINPUT and ui.screen == "reflect":
             self.act(("type", event.text))
         elif event.type == pygame.KEYDOWN:
-            self._key(event)
-
-    def _key(self, event) -> None:
-        ui = self.ui
-        k, mods = event.key, event.mod
-        ctrl = mods & (pygame.KMOD_CTRL | pygame.KMOD_META)
-        if ctrl and k in (pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
-            return self.act(("scale", 0.1))
-        if ctrl and k in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            return self.act(("scale", -0.1))
-        if ui.screen == "reflect":
-            if k == pygame.K_RETURN:
-                return self.act(("reflect_done",))
-            if k == pygame.K_BACKSPACE:
-                return self.act(("backspace",))
-            if k == pygame.K_ESCAPE:
-                ui.reflection = ""
-                return self.act(("reflect_done",))
-            return None
-        if ctrl and k == pygame.K_h or k == pygame.K_F2:
-            return self.act(("contrast",))
-        if k == pygame.K_F1 or (k == pygame.K_r and ui.screen != "debrief") or k == pygame.K_F3:
-            return self.act(("resources",))
-        if k == pygame.K_ESCAPE:
-            if ui.screen == "resources":
-                return self.act(("resources",))
-            return self.act(("picker",) if ui.screen != "picker" and len(self.scenarios) > 1 else ("quit",))
-        actions = [h.action for h in self.hits if h.action[0] in ("toggle", "choose", "open", "rewind")]
-        digit = _digit(k)
-        if ui.screen == "scene" and ui.phase == "notice":
-            cues = [a for a in actions if a[0] == "toggle"]
-            if digit and digit <= len(cues):
-                return self.act(cues[digit - 1])
-            if k in (pygame.K_RETURN, pygame.K_TAB, pygame.K_SPACE):
-                return self.act(("continue",))
-            return None
-        group = [a for a in actions if a[0] in ("choose", "open", "rewind")]
-        if digit and digit <= len(group):
-            return self.act(group[digit - 1])
-        if k in (pygame.K_DOWN, pygame.K_UP) and group:
-            return self.act(("focus", (ui.focus + (1 if k == pygame.K_DOWN else -1)) % len(group)))
-        if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
-            if ui.screen in ("note", "feedback", "resources"):
-                return self.act(("continue",))
-            if group:
-                return self.act(group[min(ui.focus, len(group) - 1)])
-        if ui.screen == "workshop" and self.workshop is not None:
-            choices = [c.id for c in self.workshop.choices()]
-            if digit and digit <= len(choices):
-                if self.workshop.stage == "vote":
-                    return self.act(("ws", "count", choices[digit - 1], -1 if mods & pygame.KMOD_SHIFT else 1))
-                if self.workshop.stage == "tally":
-                    return self.act(("ws", "pick", choices[digit - 1]))
-            if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
-                return self.act(("ws", "next"))
-            return None
-        if ui.screen == "picker" and k in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
-            return self.act(("page", 4 if k == pygame.K_PAGEDOWN else -4))
-        if ui.screen == "scene" and k == pygame.K_b:
-            return self.act(("back",))
-        if ui.screen == "debrief":
-            if k == pygame.K_p:
-                return self.act(("replay",))
-            if k in (pygame.K_PAGEDOWN, pygame.K_j):
-                return self.act(("scroll", 200))
-            if k in (pygame.K_PAGEUP, pygame.K_k):
-                return self.act(("scroll", -200))
-        return None
+            a = key_action(self.actions(), event.key, event.mod)
+            if a is not None:
+                self.act(a.action)
 
     # --- the loop -------------------------------------------------------------------------------
 
@@ -543,9 +510,10 @@ class Player:
 
         w, h = self.surface.get_size()
         lay = layout(w, h, self.scale)
-        self.hits = []
+        acts = self.actions()
+        self.regions = []
         self.surface.fill(self.t["bg"])
-        getattr(screens, f"draw_{self.ui.screen}")(self, lay)
+        getattr(screens, f"draw_{self.ui.screen}")(self, lay, acts)
         screens.draw_footer(self, lay)
         if self.watch_errors:
             screens.draw_watch_errors(self, lay)
@@ -553,14 +521,6 @@ class Player:
     def save(self, path: str) -> None:
         self.draw()
         pygame.image.save(self.surface, path)
-
-
-def _digit(key: int) -> int | None:
-    if pygame.K_1 <= key <= pygame.K_9:
-        return key - pygame.K_0
-    if pygame.K_KP1 <= key <= pygame.K_KP9:
-        return key - pygame.K_KP1 + 1
-    return None
 
 
 def has_display() -> bool:

@@ -1,11 +1,14 @@
-"""Drawing the player's screens. Each draw_* function paints one screen and registers its
-clickable areas (player.hits), so keys, clicks and the headless driver share one set of actions."""
+"""Drawing the player's screens. Each draw_* function paints one screen's buttons from its actions
+(actions.actions_for) and notes where each went (player.regions): geometry only, never meaning."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import pygame
 
 from simulator.core.resources import crisis_resources
+from simulator.shells.player.actions import Action, buttons, first_card, shown_cards, slot_action
 from simulator.shells.player.layout import Layout
 
 _word_widths: dict = {}
@@ -54,25 +57,27 @@ def text(p, s: str, x: int, y: int, width: int, px: int, color=None, weight="Reg
     return y
 
 
-def button(
-    p,
-    rect: pygame.Rect,
-    label: str,
-    action: tuple,
-    px: int,
-    *,
-    number: str | None = None,
-    focused=False,
-    marked=False,
-    primary=False,
-) -> int:
+def text_height(p, s: str, width: int, px: int, weight="Regular", gap=1.35) -> int:
+    """How far `text` moves down for `s`, measured without drawing."""
+    return len(wrap(s, p.font(px, weight), width)) * int(px * gap)
+
+
+def _button_lines(p, rect: pygame.Rect, a: Action, px: int) -> tuple[list[str], int]:
+    """A button's wrapped lines and its height (grown to fit them), measured without drawing."""
+    pad = max(8, px // 2)
+    badge_w = (px * 2) if a.badge else 0
+    lines = wrap(a.label, p.font(px), rect.w - 2 * pad - badge_w)
+    return lines, max(rect.h, len(lines) * int(px * 1.3) + 2 * pad)
+
+
+def button(p, rect: pygame.Rect, a: Action, px: int) -> int:
     """A large button with an optional number badge; returns its height (grown to fit the text)."""
+    number, focused, marked, primary = a.badge, a.focused, a.marked, a.primary
     t = p.t
     font = p.font(px)
     pad = max(8, px // 2)
     badge_w = (px * 2) if number else 0
-    lines = wrap(label, font, rect.w - 2 * pad - badge_w)
-    h = max(rect.h, len(lines) * int(px * 1.3) + 2 * pad)
+    lines, h = _button_lines(p, rect, a, px)
     r = pygame.Rect(rect.x, rect.y, rect.w, h)
     fill = t["accent"] if primary else (t["marked"] if marked else t["button"])
     pygame.draw.rect(p.surface, fill, r, border_radius=10)
@@ -86,14 +91,8 @@ def button(
     for line in lines:
         p.surface.blit(font.render(line, True, color), (r.x + pad + badge_w, y))
         y += int(px * 1.3)
-    p.hits.append(_hit(r, action))
+    p.regions.append((r, a.slot))
     return h
-
-
-def _hit(r, action):
-    from simulator.shells.player.app import Hit
-
-    return Hit(r, action)
 
 
 def draw_footer(p, lay: Layout) -> None:
@@ -109,94 +108,116 @@ def draw_footer(p, lay: Layout) -> None:
     p.surface.blit(p.font(px).render(msg, True, p.t["muted"]), (lay.margin, y + (h - px) // 2 - 2))
 
 
-def draw_picker(p, lay: Layout) -> None:
-    from simulator.core.vocab import GRADE_BANDS, TOPICS
+PICKER_TITLE = "Rehearse: choose a conversation"
 
+
+def picker_cols(lay: Layout) -> int:
+    return 2 if lay.width >= 1000 else 1
+
+
+@dataclass
+class PickerPage:
+    """Where the picker puts everything, measured without drawing."""
+
+    chips: list[tuple[pygame.Rect, Action]]
+    rows: list[tuple[pygame.Rect, Action]]  # runs to continue
+    cards: list[tuple[pygame.Rect, Action]]  # the cards that fit whole
+    top: int  # below the chips and rows: the "nothing matches" note, or "more above"
+    first: int  # the first card shown
+    shown: int  # how many cards the filters let through
+    bottom: int  # where "more below" goes
+
+
+def picker_page(p, lay: Layout, acts: list[Action]) -> PickerPage:
+    """Lay out the picker for `acts`: the chips, the runs to continue, and the cards that fit whole."""
     m = lay.margin
-    ui = p.ui
-    y = text(p, "Rehearse: choose a conversation", m, m, lay.width - 2 * m, lay.title_px, weight="SemiBold")
+    y = m + text_height(p, PICKER_TITLE, lay.width - 2 * m, lay.title_px, weight="SemiBold")
     # filter chips: topic and grade band (click to filter, click again to clear)
     x = m
     chip_h = lay.small_px * 2
-    for field_, values in (("band", GRADE_BANDS), ("topic", TOPICS)):
-        for v in values:
-            label = f"grades {v}" if field_ == "band" else v
-            w = p.font(lay.small_px).size(label)[0] + 24
+    chips = []
+    for field_ in ("band", "topic"):
+        for a in buttons(acts, "filter"):
+            if a.slot is None or a.slot[1] != field_:
+                continue
+            w = p.font(lay.small_px).size(a.label)[0] + 24
             if x + w > lay.width - m:
                 x, y = m, y + chip_h + 6
-            on = getattr(ui, field_) == v
-            r = pygame.Rect(x, y + 4, w, chip_h)
-            button(p, r, label, ("filter", field_, v), lay.small_px, marked=on)
+            chips.append((pygame.Rect(x, y + 4, w, chip_h), a))
             x += w + 8
         x += 16
     y += chip_h + 16
-    for row in p.unfinished():
-        label = f"Continue where you left off: {row.title or row.scenario_id} ({row.turns} turn{'s' if row.turns != 1 else ''})"
-        y += button(p, pygame.Rect(m, y, lay.width - 2 * m, 0), label, ("resume", row), lay.small_px, primary=True) + 6
-    shown = [
-        sc
-        for sc in p.scenarios
-        if (ui.topic is None or ui.topic in sc.topics) and (ui.band is None or sc.grades == ui.band)
-    ]
-    if not shown:
+    rows = []
+    for a in buttons(acts, "resume"):
+        r = pygame.Rect(m, y, lay.width - 2 * m, 0)
+        rows.append((r, a))
+        y += _button_lines(p, r, a, lay.small_px)[1] + 6
+    bottom = lay.footer[1] - lay.small_px - 14
+    n_shown = len(shown_cards(p.ui, p.scenarios))
+    if not n_shown:
+        return PickerPage(chips, rows, [], y, 0, 0, bottom)
+    cols = picker_cols(lay)
+    col_w = (lay.width - (cols + 1) * m) // cols
+    first = first_card(p.ui, n_shown, cols)
+    above = f"▲ {first} more above (scroll, or Page Up)"
+    row_y = y + (text_height(p, above, lay.width - 2 * m, lay.small_px) if first else 0)
+    heights: list[int] = []
+    cards = []
+    for i, a in enumerate(buttons(acts, "open")):
+        col = i % cols
+        if col == 0 and i:
+            row_y += max(heights) + m // 2
+            heights = []
+        rect = pygame.Rect(m + col * (col_w + m), row_y, col_w, 0)
+        h = _button_lines(p, rect, replace(a, badge=None), lay.small_px)[1]  # measured without the badge, as ever
+        if row_y + h > bottom:
+            break
+        cards.append((rect, a))
+        heights.append(h)
+    return PickerPage(chips, rows, cards, y, first, n_shown, bottom)
+
+
+def picker_fit(p, lay: Layout, acts: list[Action]) -> int:
+    """How many of the picker's cards fit whole on the page."""
+    return len(picker_page(p, lay, acts).cards)
+
+
+def draw_picker(p, lay: Layout, acts: list[Action]) -> None:
+    m = lay.margin
+    page = picker_page(p, lay, acts)
+    if page.shown:  # paging goes on from the page shown
+        p.ui.first = page.first
+    text(p, PICKER_TITLE, m, m, lay.width - 2 * m, lay.title_px, weight="SemiBold")
+    for r, a in page.chips + page.rows + page.cards:
+        button(p, r, a, lay.small_px)
+    if not page.shown:
         text(
             p,
             "No scenario matches these filters; click a highlighted filter to clear it.",
             m,
-            y,
+            page.top,
             lay.width - 2 * m,
             lay.body_px,
             color=p.t["muted"],
         )
         return
-    cols = 2 if lay.width >= 1000 else 1
-    col_w = (lay.width - (cols + 1) * m) // cols
-    ui.first = min(ui.first, max(0, len(shown) - 1)) // cols * cols
-    if ui.first:
-        y = text(
+    if page.first:
+        text(
             p,
-            f"▲ {ui.first} more above (scroll, or Page Up)",
+            f"▲ {page.first} more above (scroll, or Page Up)",
             m,
-            y,
+            page.top,
             lay.width - 2 * m,
             lay.small_px,
             color=p.t["muted"],
         )
-    bottom = lay.footer[1] - lay.small_px - 14
-    row_y = y
-    heights: list[int] = []
-    n_drawn = 0
-    for i, sc in enumerate(shown[ui.first :]):
-        col = i % cols
-        if col == 0 and i:
-            row_y += max(heights) + m // 2
-            heights = []
-        best = p.best.get(sc.id)
-        label = (
-            f"{sc.title}  (grades {sc.grades}"
-            + (f", {sc.minutes:g} min" if sc.minutes else "")
-            + ")\n"
-            + f"{sc.summary.strip()}\nTopics: {', '.join(sc.topics)}"
-            + ("   [content note]" if sc.content_note else "")
-            + (f"   Your best so far: {best:.0f}%" if best is not None else "")
-        )
-        rect = pygame.Rect(m + col * (col_w + m), row_y, col_w, 0)
-        real, hits = p.surface, list(p.hits)  # measure first: draw only cards that fit whole
-        p.surface = p.__dict__.setdefault("_scratch_picker", pygame.Surface(p.surface.get_size()))
-        h = button(p, rect, label, ("open", sc), lay.small_px)
-        p.surface, p.hits = real, hits
-        if row_y + h > bottom:
-            break
-        button(p, rect, label, ("open", sc), lay.small_px, number=str(i + 1) if i < 9 else None, focused=ui.focus == i)
-        heights.append(h)
-        n_drawn = i + 1
-    more = len(shown) - ui.first - n_drawn
+    more = page.shown - page.first - len(page.cards)
     if more > 0:
         text(
             p,
             f"▼ {more} more below (scroll, or Page Down)",
             m,
-            bottom + 4,
+            page.bottom + 4,
             lay.width - 2 * m,
             lay.small_px,
             color=p.t["accent"],
@@ -204,9 +225,9 @@ def draw_picker(p, lay: Layout) -> None:
         )
 
 
-def draw_note(p, lay: Layout) -> None:
+def draw_note(p, lay: Layout, acts: list[Action]) -> None:
     """The scenario's introduction, at the largest text size that keeps Begin on screen."""
-    _fit(p, lay, _draw_intro)
+    _fit(p, lay, lambda p_, lay_, k: _draw_intro(p_, lay_, k, acts))
 
 
 def _fit(p, lay: Layout, draw) -> None:
@@ -217,19 +238,19 @@ def _fit(p, lay: Layout, draw) -> None:
         scratch = p._scratch = pygame.Surface(p.surface.get_size())
     scale = 1.0
     for _ in range(8):
-        real, hits = p.surface, list(p.hits)
+        real, regions = p.surface, list(p.regions)
         p.surface = scratch
         try:
             bottom = draw(p, lay, scale)
         finally:
-            p.surface, p.hits = real, hits
+            p.surface, p.regions = real, regions
         if bottom <= lay.footer[1] - 4 or scale <= 0.55:
             break
         scale -= 0.07
     draw(p, lay, scale)
 
 
-def _draw_intro(p, lay: Layout, k: float) -> int:
+def _draw_intro(p, lay: Layout, k: float, acts: list[Action]) -> int:
     """The scenario's introduction: what it is, who the student is, what you practise; the content
     note and crisis resources before a sensitive scenario; then an explicit Begin."""
     sc = p.scenario
@@ -274,27 +295,20 @@ def _draw_intro(p, lay: Layout, k: float) -> int:
         lay.small_px,
         color=p.t["muted"],
     )
-    h = button(
-        p,
-        pygame.Rect(x, y + m, min(w, 420), lay.body_px * 2 + 8),
-        "Begin  (Enter)",
-        ("continue",),
-        lay.body_px,
-        primary=True,
-    )
-    button(
-        p,
-        pygame.Rect(x + min(w, 420) + m, y + m, min(w, 300), lay.body_px * 2 + 8),
-        "Leave  (Esc)",
-        ("picker",) if len(p.scenarios) > 1 else ("quit",),
-        lay.body_px,
+    h = _button_in(p, acts, ("continue",), pygame.Rect(x, y + m, min(w, 420), lay.body_px * 2 + 8), lay.body_px)
+    _button_in(
+        p, acts, ("leave",), pygame.Rect(x + min(w, 420) + m, y + m, min(w, 300), lay.body_px * 2 + 8), lay.body_px
     )
     return y + m + h
 
 
-def _scaled(lay: Layout, k: float) -> Layout:
-    from dataclasses import replace
+def _button_in(p, acts: list[Action], slot: tuple, rect: pygame.Rect, px: int) -> int:
+    """Draw the button named `slot` if the screen offers it; its height (0 if not offered)."""
+    a = slot_action(acts, slot)
+    return button(p, rect, a, px) if a is not None else 0
 
+
+def _scaled(lay: Layout, k: float) -> Layout:
     if k >= 1:
         return lay
     return replace(
@@ -325,18 +339,16 @@ def _resources_block(p, x, y, w, lay) -> int:
     return text(p, res.educator_note, x, y + 4, w, lay.small_px + 1, color=p.t["muted"])
 
 
-def draw_resources(p, lay: Layout) -> None:
+def draw_resources(p, lay: Layout, acts: list[Action]) -> None:
     m = lay.margin
     w = min(lay.width - 2 * m, 980)
     x = (lay.width - w) // 2
     y = text(p, "Support resources", x, m * 2, w, lay.title_px, weight="SemiBold")
     y = _resources_block(p, x, y + m, w, lay)
-    button(
-        p, pygame.Rect(x, y + m, 360, lay.body_px * 2 + 8), "Back  (Enter)", ("continue",), lay.body_px, primary=True
-    )
+    _button_in(p, acts, ("continue",), pygame.Rect(x, y + m, 360, lay.body_px * 2 + 8), lay.body_px)
 
 
-def draw_scene(p, lay: Layout) -> None:
+def draw_scene(p, lay: Layout, acts: list[Action]) -> None:
     run = p.run
     view = run.view()
     t = p.t
@@ -371,10 +383,10 @@ def draw_scene(p, lay: Layout) -> None:
             lay.small_px,
             color=t["muted"],
         )
-    _fit_decision(p, lay, view)
+    _fit_decision(p, lay, view, acts)
 
 
-def _fit_decision(p, lay: Layout, view) -> None:
+def _fit_decision(p, lay: Layout, view, acts: list[Action]) -> None:
     """Draw the cues and choices at the largest text size (down from the layout's) that keeps every
     choice above the footer, so a small window or a large text scale never hides a choice."""
     limit = lay.footer[1] - 6
@@ -383,18 +395,18 @@ def _fit_decision(p, lay: Layout, view) -> None:
         scratch = p._scratch = pygame.Surface(p.surface.get_size())
     for shrink in range(0, 10):
         px, small = max(11, lay.body_px - shrink * 2), max(11, lay.small_px + 1 - shrink * 2)
-        real, hits = p.surface, list(p.hits)
+        real, regions = p.surface, list(p.regions)
         p.surface = scratch
         try:
-            bottom = _draw_decision(p, lay, view, px, small)
+            bottom = _draw_decision(p, lay, view, px, small, acts)
         finally:
-            p.surface, p.hits = real, hits
+            p.surface, p.regions = real, regions
         if bottom <= limit or px == 11:
             break
-    _draw_decision(p, lay, view, px, small)
+    _draw_decision(p, lay, view, px, small, acts)
 
 
-def _draw_decision(p, lay: Layout, view, px: int, small: int) -> int:
+def _draw_decision(p, lay: Layout, view, px: int, small: int, acts: list[Action]) -> int:
     t = p.t
     cx, cy, cw, _ = lay.choices
     if view.cues:
@@ -416,20 +428,11 @@ def _draw_decision(p, lay: Layout, view, px: int, small: int) -> int:
         cols = 2 if cw > 900 else 1
         colw = (cw - (cols - 1) * lay.margin) // cols
         row = []
-        for i, cue in enumerate(view.cues):
-            mark = "[x] " if cue.id in p.ui.marked else "[  ] "
+        cues = buttons(acts, "toggle")
+        for i, a in enumerate(cues):
             r = pygame.Rect(cx + (i % cols) * (colw + lay.margin), cy, colw, 0)
-            hh = button(
-                p,
-                r,
-                mark + cue.text,
-                ("toggle", cue.id),
-                small,
-                number=str(i + 1) if p.ui.phase == "notice" else None,
-                marked=cue.id in p.ui.marked,
-            )
-            row.append(hh)
-            if i % cols == cols - 1 or i == len(view.cues) - 1:
+            row.append(button(p, r, a, small))
+            if i % cols == cols - 1 or i == len(cues) - 1:
                 cy += max(row) + 6
                 row = []
         cy += lay.margin // 2
@@ -444,21 +447,12 @@ def _draw_decision(p, lay: Layout, view, px: int, small: int) -> int:
         color=t["accent"] if active else t["muted"],
         weight="SemiBold",
     )
-    for i, c in enumerate(view.choices):
-        hh = button(
-            p,
-            pygame.Rect(cx, cy, cw, 0),
-            c.text,
-            ("choose", c.id),
-            px,
-            number=str(i + 1) if active else None,
-            focused=active and p.ui.focus == i,
-        )
-        cy += hh + 8
+    for a in buttons(acts, "choose"):
+        cy += button(p, pygame.Rect(cx, cy, cw, 0), a, px) + 8
     return cy
 
 
-def draw_feedback(p, lay: Layout) -> None:
+def draw_feedback(p, lay: Layout, acts: list[Action]) -> None:
     turn = p.ui.last_turn
     m = lay.margin
     w = min(lay.width - 2 * m, 1000)
@@ -478,17 +472,10 @@ def draw_feedback(p, lay: Layout) -> None:
             color=p.t["poor"],
             weight="SemiBold",
         )
-    button(
-        p,
-        pygame.Rect(x, y + m * 2, 360, lay.body_px * 2 + 8),
-        "Continue  (Enter)",
-        ("continue",),
-        lay.body_px,
-        primary=True,
-    )
+    _button_in(p, acts, ("continue",), pygame.Rect(x, y + m * 2, 360, lay.body_px * 2 + 8), lay.body_px)
 
 
-def draw_reflect(p, lay: Layout) -> None:
+def draw_reflect(p, lay: Layout, acts: list[Action]) -> None:
     scene = p.run.view().scene
     m = lay.margin
     w = min(lay.width - 2 * m, 1000)
@@ -510,7 +497,7 @@ def draw_reflect(p, lay: Layout) -> None:
     )
 
 
-def draw_debrief(p, lay: Layout) -> None:
+def draw_debrief(p, lay: Layout, acts: list[Action]) -> None:
     from scoring.feedback import build_debrief, mood_series
 
     run = p.run
@@ -614,22 +601,7 @@ def draw_debrief(p, lay: Layout) -> None:
         y = text(p, "Your reflections", x, y + 6, w, lay.body_px, weight="SemiBold")
         for r in db.reflections:
             y = text(p, f"{r.prompt} {r.text}", x + m, y, w - m, lay.small_px + 1)
-        label = (
-            "[x] Share my reflections in group reports, without my name"
-            if run.share_reflections
-            else "[  ] Share my reflections in group reports, without my name"
-        )
-        y += (
-            button(
-                p,
-                pygame.Rect(x + m, y + 4, min(w - m, 640), 0),
-                label,
-                ("share",),
-                lay.small_px,
-                marked=run.share_reflections,
-            )
-            + 8
-        )
+        y += _button_in(p, acts, ("share",), pygame.Rect(x + m, y + 4, min(w - m, 640), 0), lay.small_px) + 8
     if db.discussion:
         y = text(p, "To discuss", x, y + 6, w, lay.body_px, weight="SemiBold")
         for q in db.discussion:
@@ -660,18 +632,14 @@ def draw_debrief(p, lay: Layout) -> None:
         color=t["muted"],
     )
     bx = x
-    for i in range(len(run.turns)):
-        r = pygame.Rect(bx, y, 150, lay.small_px * 2 + 6)
-        button(p, r, f"Decision {i + 1}", ("rewind", i), lay.small_px)
+    for a in buttons(acts, "rewind"):
+        button(p, pygame.Rect(bx, y, 150, lay.small_px * 2 + 6), a, lay.small_px)
         bx += 160
         if bx > x + w - 160:
             bx, y = x, y + lay.small_px * 2 + 14
     y += lay.small_px * 2 + 20
-    button(p, pygame.Rect(x, y, 260, lay.body_px * 2 + 6), "Play again  (P)", ("replay",), lay.body_px, primary=True)
-    if len(p.scenarios) > 1:
-        button(
-            p, pygame.Rect(x + 280, y, 300, lay.body_px * 2 + 6), "Back to scenarios  (Esc)", ("picker",), lay.body_px
-        )
+    _button_in(p, acts, ("replay",), pygame.Rect(x, y, 260, lay.body_px * 2 + 6), lay.body_px)
+    _button_in(p, acts, ("picker",), pygame.Rect(x + 280, y, 300, lay.body_px * 2 + 6), lay.body_px)
 
 
 def draw_watch_errors(p, lay: Layout) -> None:
@@ -697,7 +665,7 @@ def draw_watch_errors(p, lay: Layout) -> None:
         y = text(p, line, box.x + m // 2, y, box.w - m, lay.small_px)
 
 
-def draw_workshop(p, lay: Layout) -> None:
+def draw_workshop(p, lay: Layout, acts: list[Action]) -> None:
     """Projector layout: the scene, then the room's vote, then the tally as a bar chart."""
     ws = p.workshop
     run = p.run
@@ -740,34 +708,20 @@ def draw_workshop(p, lay: Layout) -> None:
     y = text(p, heading, m, y + 10, w, lay.small_px + 2, color=t["accent"], weight="SemiBold")
     tally = ws.tally()
     top = max([n for _, n in tally] + [1])
-    for i, (c, n) in enumerate(tally, 1):
+    for c, n in tally:
+        a = slot_action(acts, ("ws-choice", c.id))
+        if a is None:  # offered since the actions were read: drawn next time
+            continue
         r = pygame.Rect(m, y, w, 0)
         if stage == "tally":
             bar = pygame.Rect(m, y, int(w * 0.45 * n / top) + 4, lay.body_px + 10)
             pygame.draw.rect(p.surface, t["accent"], bar, border_radius=6)
             text(p, f"{n}", bar.right + 8, y + 2, 80, lay.body_px, weight="SemiBold")
             r = pygame.Rect(m + int(w * 0.5), y, int(w * 0.5), 0)
-            y += (
-                max(button(p, r, f"{c.text}", ("ws", "pick", c.id), lay.small_px + 2, number=str(i)), lay.body_px + 10)
-                + 8
-            )
+            y += max(button(p, r, a, lay.small_px + 2), lay.body_px + 10) + 8
         else:
-            label = c.text + (f"    [{n} vote{'s' if n != 1 else ''}]" if stage == "vote" else "")
-            y += (
-                button(
-                    p,
-                    r,
-                    label,
-                    ("ws", "count", c.id, 1) if stage == "vote" else ("ws", "next"),
-                    lay.body_px,
-                    number=str(i),
-                )
-                + 8
-            )
-    nxt = {"discuss": "Open the vote", "vote": "Show the tally", "tally": "Take the majority"}[stage]
-    button(
-        p, pygame.Rect(m, y + 6, 320, lay.body_px * 2 + 6), f"{nxt}  (Enter)", ("ws", "next"), lay.body_px, primary=True
-    )
+            y += button(p, r, a, lay.body_px) + 8
+    _button_in(p, acts, ("ws-next",), pygame.Rect(m, y + 6, 320, lay.body_px * 2 + 6), lay.body_px)
 
 
 def _draw_qr(p, url: str, x: int, y: int, size: int) -> None:
