@@ -110,7 +110,7 @@ def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
 
     run_cli(["play", PHONE, "--text", "--seed", "4", "--data", str(tmp_path)], stdin="\n2\nquit\n")
     saver = _gui_saver(argparse.Namespace(data=str(tmp_path), profile="me", log=None), io.StringIO())
-    p = Player(load_cards(SCENARIOS), seed=1, on_save=saver, data=str(tmp_path))
+    p = Player(load_cards(SCENARIOS), seed=1, saving=saver, data=str(tmp_path))
     p.draw()
     resume = [h.action for h in p.hits if h.action[0] == "resume"]
     assert len(resume) == 1
@@ -123,4 +123,31 @@ def test_the_picker_offers_to_continue_an_unfinished_run(tmp_path, monkeypatch):
 
     (row,) = Records.open(tmp_path).runs()
     assert row.ended and row.turns == 2  # the same record, continued
+    pygame.quit()
+
+
+def test_the_window_steps_back_in_the_same_record(tmp_path, monkeypatch):
+    """B (a step back) replays the run one turn shorter; the records keep one run, not an
+    unfinished orphan beside the new one."""
+    import pytest
+
+    pygame = pytest.importorskip("pygame")
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    from simulator.core.loader import load_file
+    from simulator.records.runs import Records
+    from simulator.records.saving import Saving
+    from simulator.shells.player.app import Player
+
+    records = Records.open(tmp_path)
+    p = Player([load_file(PHONE)], seed=7, saving=Saving(records), data=str(tmp_path))
+    assert p.ui.screen == "note"  # the content note, then the run
+    p.act(("continue",))
+    p.run.choose("public")
+    assert [r.turns for r in records.runs()] == [1]
+    p.act(("back",))
+    assert len(p.run.turns) == 0
+    assert [r.turns for r in records.runs()] == [0]  # the same record, stepped back
+    p.run.choose("crouch")
+    (row,) = records.runs()
+    assert row.ended and row.turns == 1
     pygame.quit()

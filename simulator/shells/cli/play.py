@@ -78,7 +78,7 @@ def cmd_play(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> int
                 seed=args.seed,
                 timed=args.timed,
                 watch=args.file if args.watch else None,
-                on_save=_gui_saver(args, out),
+                saving=_gui_saver(args, out),
                 data=getattr(args, "data", None),
             )
     from simulator.core.errors import ScenarioError
@@ -264,7 +264,7 @@ def cmd_picker(args: argparse.Namespace, out: TextIO, stdin: TextIO | None) -> i
     if _gui_or_notice(out):
         from simulator.shells.player.main import play_window
 
-        return play_window(scenarios, on_save=_gui_saver(args, out), data=args.data)
+        return play_window(scenarios, saving=_gui_saver(args, out), data=args.data)
     from simulator.shells.textplayer import Left, Screen, intro_lines, whole_number
 
     screen = Screen(out)

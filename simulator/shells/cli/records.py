@@ -193,7 +193,7 @@ def cmd_resume(args, out: TextIO, stdin) -> int:
 
         saving = Saving(records, profile=args.profile, warn=_warn)
         saving(run, (row.id, row.started_at))  # the resumed run goes on in its own record
-        return play_window([scenario], resume=run, on_save=saving)
+        return play_window([scenario], resume=run, saving=saving)
     args.log = None
     return play_text(scenario, args, out, stdin, run=run, record=(row.id, row.started_at))
 

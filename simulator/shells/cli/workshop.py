@@ -64,5 +64,5 @@ def cmd_workshop(args, out: TextIO, stdin) -> int:
         out.write(f"Phones vote at {player.vote_url} (room code {player.workshop.code}).\n")
         return server.stop
 
-    play_window([], on_save=_gui_saver(args, out), data=getattr(args, "data", None), size=(1280, 800), prepare=prepare)
+    play_window([], saving=_gui_saver(args, out), data=getattr(args, "data", None), size=(1280, 800), prepare=prepare)
     return EXIT_OK

@@ -96,7 +96,7 @@ class Player:
         seed: int | None = None,
         timed: bool = False,
         size=(1280, 800),
-        on_save=None,
+        saving=None,
         watch: str | None = None,
         data: str | None = None,
     ) -> None:
@@ -111,8 +111,9 @@ class Player:
         self.best = best_results(data)
         self.workshop = None  # simulator.shells.workshop.Workshop in workshop mode
         self.vote_url: str | None = None
-        self.records = getattr(on_save, "records", None)
-        self.profile = getattr(on_save, "profile", "me")
+        self.saving = saving  # simulator.records.saving.Saving: where each run is kept (None: nowhere)
+        self.records = saving.records if saving is not None else None
+        self.profile = saving.profile if saving is not None else "me"
         self.mode, self.seed, self.timed = mode, seed, timed
         self.scale = 1.0
         self.theme_name = "calm"
@@ -125,7 +126,6 @@ class Player:
         self.regions: list[tuple[pygame.Rect, tuple | None]] = []
         self._fonts: dict = {}
         self._faces: dict = {}
-        self.on_save = on_save
         self.dirty = True
         self.deadline: float | None = None
         self.quit = False
@@ -173,6 +173,12 @@ class Player:
         self.ui = UI(screen="note")
         self.dirty = True
 
+    def keep(self, run, *, record=None, continuing=None) -> None:
+        """Save `run` now and after every turn (see simulator.records.saving); `continuing` is the run
+        a rewind replaced, `record` a stored run being continued."""
+        if self.saving is not None:
+            self.saving(run, record, continuing=continuing)
+
     def _start(self) -> None:
         from simulator.session.run import Run
 
@@ -184,8 +190,7 @@ class Player:
         from simulator.records.store import shuffle_choices
 
         self.run = Run(self.scenario, seed=self.seed, mode=self.mode, timed=self.timed, shuffle=shuffle_choices())
-        if self.on_save:
-            self.on_save(self.run)
+        self.keep(self.run)
         self.ui = UI(screen="scene")
         if self.workshop is not None:
             self.workshop.run = self.run
@@ -255,8 +260,7 @@ class Player:
         elif kind == "rewind":
             self.previous_run = run
             self.run = run.rewind(action[1])
-            if self.on_save:
-                self.on_save(self.run)
+            self.keep(self.run, continuing=run)
             self.ui = UI(screen="scene")
             self._enter_scene()
         elif kind == "replay":
@@ -281,8 +285,7 @@ class Player:
             if run and run.turns and not run.ended:
                 self.previous_run = run
                 self.run = run.rewind(len(run.turns) - 1)
-                if self.on_save:
-                    self.on_save(self.run)
+                self.keep(self.run, continuing=run)  # the same record: a step back leaves no orphan
                 self.ui = UI(screen="scene")
                 self._enter_scene()
         elif kind == "focus":
@@ -464,8 +467,7 @@ class Player:
             return
         self.previous_run = None
         self.scenario, self.run = scenario, run
-        if self.on_save:
-            self.on_save(run, (row.id, row.started_at))
+        self.keep(run, record=(row.id, row.started_at))
         self.ui = UI(screen="debrief" if run.ended else "scene")
         self._enter_scene()
 
@@ -497,6 +499,7 @@ class Player:
         from simulator.session.run import replay
 
         new = replay(scenario, old.log(bounds=False), shuffle=old.shuffle).run  # as far as the new version allows
+        self.keep(new, continuing=old)
         self.run = new
         if self.ui.screen not in ("note", "resources"):
             self.ui.screen = "debrief" if new.ended else "scene"

@@ -12,7 +12,7 @@ def play_window(
     mode="coach",
     seed=None,
     timed=False,
-    on_save=None,
+    saving=None,
     watch=None,
     resume=None,
     data=None,
@@ -27,11 +27,10 @@ def play_window(
     from simulator.shells.player.app import Player
 
     kw = {"size": size} if size else {}
-    player = Player(scenarios, mode=mode, seed=seed, timed=timed, on_save=on_save, watch=watch, data=data, **kw)
+    player = Player(scenarios, mode=mode, seed=seed, timed=timed, saving=saving, watch=watch, data=data, **kw)
     if resume is not None:  # continue a run from the records
         player.scenario, player.run = resume.scenario, resume
-        if on_save:
-            on_save(resume)
+        player.keep(resume)  # a no-op when the caller attached it to its record already
         player.ui.screen = "debrief" if resume.ended else "scene"
         player._enter_scene()
     cleanup = prepare(player) if prepare is not None else None
