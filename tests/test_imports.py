@@ -562,3 +562,16 @@ def test_layer_packages_hold_only_a_docstring():
             continue  # the window's package sets pygame's banner off before pygame loads
         assert not body, f"{init.relative_to(ROOT)} holds code; the layer test skips package __init__ files"
         assert ast.get_docstring(tree), f"{init.relative_to(ROOT)}: say the room in one line"
+
+
+def test_every_module_says_its_room_in_one_line():
+    """Each module's docstring opens with one line that is a whole sentence: what the module is for."""
+    import ast
+
+    bad = []
+    for path in sorted(list((ROOT / "simulator").rglob("*.py")) + list((ROOT / "scoring").rglob("*.py"))):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        first = (doc or "").split("\n", 1)[0]
+        if not first or not first.endswith((".", ":")) or "May import" in (doc or ""):
+            bad.append(f"{path.relative_to(ROOT)}: {first[:60]!r}")
+    assert bad == [], bad

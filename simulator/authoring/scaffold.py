@@ -1,5 +1,7 @@
-"""`rehearse new`: a scenario skeleton that passes `rehearse check` at once, full of short
-comments saying what to write where. It follows the context, anticipate, enact, reflect pattern."""
+"""`rehearse new`: a scenario skeleton that passes `rehearse check` at once.
+
+It is full of short comments saying what to write where, and follows the context, anticipate,
+enact, reflect pattern."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Scenario cards for the picker, read fast: a cache of each file's card fields, keyed by the
-file's path, size and modification time, so opening Rehearse parses only the files that changed.
+"""Scenario cards for the picker, read fast from a cache of each file's card fields.
+
+The cache is keyed by the file's path, size and modification time, so opening Rehearse parses
+only the files that changed.
 The full scenario is loaded when the teacher opens it."""
 
 from __future__ import annotations

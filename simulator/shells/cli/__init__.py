@@ -1,5 +1,7 @@
-"""The `rehearse` command: argv in, text and an exit code out. One module per command group
-(common, play, authoring, records, workshop); this one parses and dispatches.
+"""The `rehearse` command: argv in, text and an exit code out; this module parses and dispatches.
+
+Each command group has its module (common, play, authoring, records, workshop), which registers
+its subcommands.
 
 Users never see a traceback: bad input and bad arguments get a clear message and exit code 1 (a
 problem in a file) or 2 (a problem in the command). Anything else is a bug, reported in one line;

@@ -1,5 +1,6 @@
-"""Drawing the player's screens. Each draw_* function paints one screen's buttons from its actions
-(actions.actions_for) and notes where each went (player.regions): geometry only, never meaning."""
+"""Drawing the player's screens.
+
+Each draw_* function paints one screen's buttons from its actions (actions.actions_for) and notes where each went (player.regions): geometry only, never meaning."""
 
 from __future__ import annotations
 
