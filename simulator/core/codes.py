@@ -459,8 +459,14 @@ RULES = _rules(
         "a cue id used twice in a scene",
         "the run could not tell which was marked",
         "rename one",
-        Edit("    choices:\n", "    cues:\n      - {id: c, text: C.}\n      - {id: c, text: D.}\n    choices:\n"),
-        Edit("    choices:\n", "    cues:\n      - {id: c, text: C.}\n      - {id: d, text: D.}\n    choices:\n"),
+        Edit(
+            "    choices:\n",
+            "    cues:\n      - {id: c, text: C., sign: true, note: N.}\n      - {id: c, text: D., sign: true, note: N.}\n    choices:\n",
+        ),
+        Edit(
+            "    choices:\n",
+            "    cues:\n      - {id: c, text: C., sign: true, note: N.}\n      - {id: d, text: D., sign: true, note: N.}\n    choices:\n",
+        ),
     ),
     Rule(
         "duplicate-choice",
@@ -554,7 +560,7 @@ RULES = _rules(
         "cues on an ending scene",
         "they can never be marked",
         "move them to the scene before",
-        Edit("    ending: done", "    ending: done\n    cues:\n      - {id: c, text: C.}"),
+        Edit("    ending: done", "    ending: done\n    cues:\n      - {id: c, text: C., sign: true, note: N.}"),
     ),
     # --- every path: `rehearse check` walks the reachable states -------------------------------
     Rule(
