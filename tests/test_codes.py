@@ -272,3 +272,25 @@ def test_a_quoted_value_over_lines_ends_on_its_last_line():
     from simulator.core.yamlnodes import token_end
 
     assert token_end(['  text: "one', '    two"', "next: 1"], 1, 9) == (2, 9)
+
+
+@pytest.mark.parametrize(
+    "code, subjects",
+    [
+        ("unknown-scene", {"scene": "a", "choice": "talk"}),
+        ("unknown-name", {"scene": "a", "choice": "talk"}),
+        ("duplicate-cue", {"scene": "a", "cue": "c"}),
+        ("unknown-ending", {"scene": "b"}),
+        ("bad-outcome", {"ending": "done"}),
+        ("unused-ending", {"ending": "spare"}),
+        ("dead-end", {"scene": "a"}),  # a leads only to c, which goes round for ever
+        ("choice-never-offered", {"scene": "a", "choice": "wait"}),
+        ("flag-never-read", {"flag": "asked"}),
+    ],
+)
+def test_diagnostics_name_their_subjects(tmp_path, code, subjects):
+    f = tmp_path / "tiny.yaml"
+    f.write_text(RULES[code].failing() or "")
+    _, out, _ = run_cli(["check", "--format", "json", str(f)])
+    found = [d["subjects"] for d in json.loads(out) if d["code"] == code]
+    assert found and found[0] == subjects, found

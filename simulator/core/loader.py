@@ -130,17 +130,38 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.diags: list[ScenarioError] = []
+        # What is being read (scene, choice, cue, ending ids): the subjects of any diagnostic now.
+        self.about: dict[str, str] = {}
 
     # --- reporting ---------------------------------------------------------------------------
 
     def pos(self, node: yn.Node) -> Pos:
         return Pos(self.file, node.line, node.col)
 
-    def error(self, node: yn.Node | Pos, message: str, hint: str | None = None, *, code: str, offset: int = 0) -> None:
-        self.diags.append(ScenarioError(self.file, node.line, node.col + offset, message, hint, code))
+    def error(
+        self,
+        node: yn.Node | Pos,
+        message: str,
+        hint: str | None = None,
+        *,
+        code: str,
+        offset: int = 0,
+        subjects: dict[str, str] | None = None,
+    ) -> None:
+        about = {**self.about, **subjects} if subjects else self.about
+        self.diags.append(ScenarioError(self.file, node.line, node.col + offset, message, hint, code, subjects=about))
 
-    def warn(self, node: yn.Node | Pos, message: str, hint: str | None = None, *, code: str) -> None:
-        self.diags.append(ScenarioError(self.file, node.line, node.col, message, hint, code, "warning"))
+    def warn(
+        self,
+        node: yn.Node | Pos,
+        message: str,
+        hint: str | None = None,
+        *,
+        code: str,
+        subjects: dict[str, str] | None = None,
+    ) -> None:
+        about = {**self.about, **subjects} if subjects else self.about
+        self.diags.append(ScenarioError(self.file, node.line, node.col, message, hint, code, subjects=about))
 
     # --- shapes ------------------------------------------------------------------------------
 
@@ -681,6 +702,7 @@ def _endings(r: _Reader, node: yn.Node | None) -> dict[str, Ending] | None:
         if k.text in out:
             continue
         eid = r.check_slug(k, k.text, "ending id")
+        r.about = {"ending": eid} if eid else {}
         em = r.mapping(v, f"ending '{eid}'")
         if em is None:
             continue
@@ -704,6 +726,7 @@ def _endings(r: _Reader, node: yn.Node | None) -> dict[str, Ending] | None:
         out[eid] = Ending(
             eid, r.text(f.get("title"), "title", optional=False) or "", outcome or "", debrief, at=r.pos(k)
         )
+    r.about = {}
     return out
 
 
@@ -716,8 +739,8 @@ class _Ctx:
         self.dims = rubric.known()
         self.endings = endings
         self.cue_ids: dict[str, yn.Scalar] = {}
-        self.guards: list[tuple[Guard, yn.Scalar]] = []
-        self.gotos: list[tuple[str, yn.Node]] = []
+        self.guards: list[tuple[Guard, yn.Scalar, dict[str, str]]] = []  # with where it was read
+        self.gotos: list[tuple[str, yn.Node, dict[str, str]]] = []
 
 
 def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> dict[str, Scene] | None:
@@ -733,9 +756,11 @@ def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> 
         if k.text in scenes:
             continue
         sid = r.check_slug(k, k.text, "scene id")
+        r.about = {"scene": sid} if sid else {}
         s = _scene(r, ctx, sid, k, v)
         if s is not None:
             scenes[sid] = s
+    r.about = {}
     return scenes
 
 
@@ -819,12 +844,15 @@ def _cues(r: _Reader, ctx: _Ctx, node: yn.Node | None) -> tuple[Cue, ...]:
         r.error(node, f"cues should be a list of cues, found {_describe(node)}", code="wrong-type")
         return ()
     out = []
+    base = dict(r.about)
     for item in node.items:
+        r.about = base
         m = r.mapping(item, "a cue")
         if m is None:
             continue
         f = r.fields(m, CUE_KEYS, "a cue")
         cid = r.slug(f.get("id"), "cue id")
+        r.about = {**base, "cue": cid} if cid else base
         if cid is not None:
             if cid in ctx.cue_ids:
                 r.error(
@@ -846,13 +874,14 @@ def _cues(r: _Reader, ctx: _Ctx, node: yn.Node | None) -> tuple[Cue, ...]:
                 at=r.pos(m),
             )
         )
+    r.about = base
     return tuple(out)
 
 
 def _effect(r: _Reader, ctx: _Ctx, f: dict[str, yn.Node], what: str) -> dict:
     goto = r.slug(f.get("goto"), "goto")
     if goto is not None:
-        ctx.gotos.append((goto, f["goto"]))
+        ctx.gotos.append((goto, f["goto"], dict(r.about)))
     mood: dict[str, float] = {}
     mm = r.mapping(f.get("mood"), f"the mood change of {what}")
     if mm is not None:
@@ -957,12 +986,15 @@ def _choices(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Choice, ..
         return ()
     out: list[Choice] = []
     seen: dict[str, yn.Node] = {}
+    base = dict(r.about)
     for i, item in enumerate(node.items, 1):
+        r.about = {**base, "choice": str(i)}
         m = r.mapping(item, f"choice {i} of scene '{sid}'")
         if m is None:
             continue
         f = r.fields(m, CHOICE_KEYS, f"choice {i} of scene '{sid}'", required=("text", "goto"))
         cid = r.slug(f["id"], "choice id") if "id" in f else str(i)
+        r.about = {**base, "choice": cid or str(i)}
         where = f.get("id", m)
         if cid in seen:
             r.error(
@@ -974,7 +1006,7 @@ def _choices(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Choice, ..
         seen[cid or str(i)] = where
         g = r.guard(f.get("if"), "if")
         if g:
-            ctx.guards.append(g)
+            ctx.guards.append((*g, dict(r.about)))
         once = r.boolean(f.get("once"), "once") if "once" in f else False
         tags = r.text_list(f.get("tags"), "tags")
         eff = _effect(r, ctx, f, f"choice '{cid}'")
@@ -990,6 +1022,7 @@ def _choices(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Choice, ..
                 **eff,
             )
         )
+    r.about = base
     return tuple(out)
 
 
@@ -1015,7 +1048,7 @@ def _routes(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Route, ...]
         f = r.fields(m, {"if": False, "goto": True}, f"entry {i + 1} of next in scene '{sid}'")
         g = r.guard(f.get("if"), "if")
         if g:
-            ctx.guards.append(g)
+            ctx.guards.append((*g, dict(r.about)))
         last = i == len(node.items) - 1
         if last and "if" in f:
             r.error(
@@ -1033,7 +1066,7 @@ def _routes(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Route, ...]
             )
         goto = r.slug(f.get("goto"), "goto")
         if goto is not None:
-            ctx.gotos.append((goto, f["goto"]))
+            ctx.gotos.append((goto, f["goto"], dict(r.about)))
         out.append(
             Route(goto or "", g[0] if g else None, at=r.pos(m), goto_at=r.pos(f["goto"]) if "goto" in f else r.pos(m))
         )
@@ -1042,7 +1075,8 @@ def _routes(r: _Reader, ctx: _Ctx, sid: str, node: yn.Node) -> tuple[Route, ...]
 
 def _cross_check(r: _Reader, scenes: dict[str, Scene], endings: dict[str, Ending]) -> None:
     ctx: _Ctx = r._ctx  # type: ignore[attr-defined]
-    for goto, node in ctx.gotos:
+    for goto, node, about in ctx.gotos:
+        r.about = about
         if goto and goto not in scenes:
             hint = did_you_mean(goto, scenes)
             if not hint and goto in endings:
@@ -1054,7 +1088,8 @@ def _cross_check(r: _Reader, scenes: dict[str, Scene], endings: dict[str, Ending
                 code="unknown-scene",
             )
     names = set(ctx.moods) | set(ctx.flags) | {"turns"}
-    for guard, node in ctx.guards:
+    for guard, node, about in ctx.guards:
+        r.about = about
         for name, off in guard.names:
             if name not in names:
                 r.error(
@@ -1094,12 +1129,14 @@ def _cross_check(r: _Reader, scenes: dict[str, Scene], endings: dict[str, Ending
                     code="unknown-choice",
                     offset=_guard_offset(node, off),
                 )
+    r.about = {}
     used_endings = {s.ending for s in scenes.values() if s.ending}
     for eid, e in endings.items():
         if eid not in used_endings:
             r.warn(
                 e.at,
                 f"ending '{eid}' is never used by a scene",
+                subjects={"ending": eid},
                 hint="add a scene with 'ending: " + eid + "', or remove it",
                 code="unused-ending",
             )
@@ -1110,4 +1147,5 @@ def _cross_check(r: _Reader, scenes: dict[str, Scene], endings: dict[str, Ending
                 f"scene '{s.id}' ends the run, so its cues can never be marked",
                 hint="move the cues to the scene before",
                 code="cue-on-ending",
+                subjects={"scene": s.id},
             )
