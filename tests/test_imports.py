@@ -575,3 +575,17 @@ def test_every_module_says_its_room_in_one_line():
         if not first or not first.endswith((".", ":")) or "May import" in (doc or ""):
             bad.append(f"{path.relative_to(ROOT)}: {first[:60]!r}")
     assert bad == [], bad
+
+
+def test_every_package_is_in_the_wheel():
+    """pyproject.toml lists the packages the wheel holds; a new folder left out would install a
+    `rehearse` that cannot import itself (the wheel smoke test in .ci/run would catch it later)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for top in ("simulator", "scoring")
+        for p in (ROOT / top).rglob("__init__.py")
+    }
+    assert found - listed == set(), f"add to [tool.setuptools] packages: {sorted(found - listed)}"
