@@ -227,12 +227,16 @@ class Engine:
 
     # --- the rules ---------------------------------------------------------------------------
 
-    def start(self, rng: np.random.Generator) -> tuple[State, tuple[str, ...]]:
+    def start(self, rng: np.random.Generator | None) -> tuple[State, tuple[str, ...]]:
         """The state before the first turn (jittered baseline, start scene, `next` routes taken),
-        and the `next` scenes passed on the way."""
-        # format: "each value is its start plus a uniform draw in [-jitter, +jitter] ... clipped"
-        draw = rng.uniform(-self.jitter, self.jitter, size=len(self.moods))
-        baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
+        and the `next` scenes passed on the way. With no `rng`, the unjittered starting mood: the
+        start every search of the scenario's own states uses (simulator.core.search.start_state)."""
+        if rng is None:
+            baseline = self.start_mood.copy()
+        else:
+            # format: "each value is its start plus a uniform draw in [-jitter, +jitter] ... clipped"
+            draw = rng.uniform(-self.jitter, self.jitter, size=len(self.moods))
+            baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
         baseline.flags.writeable = False
         start = self.scenario.start
         state = State(
