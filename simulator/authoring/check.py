@@ -193,12 +193,17 @@ def _entered(engine: Engine, s: State, key: StateKey, walk: Walk, out: dict[tupl
     if scene.ending is not None:
         walk.endings.add(key)
         return
-    offered = engine.offered(s)
-    for c in offered:
-        walk.offered.add((s.scene, c.id))
-    for c, _comp, g in engine._choices.get(s.scene, ()):
+    # each guard once: its outcome for the lint, and with `once`, whether the choice is offered
+    # (as Engine.offered decides it)
+    offered = False
+    for c, comp, g in engine._choices.get(s.scene, ()):
+        holds = True
         if g is not None:
-            walk.guards.setdefault((s.scene, c.id), set()).add(bool(g(s)))
+            holds = bool(g(s))
+            walk.guards.setdefault((s.scene, c.id), set()).add(holds)
+        if holds and not (c.once and s.chosen & comp.bit):
+            walk.offered.add((s.scene, c.id))
+            offered = True
     if not offered:
         out.setdefault(
             ("stuck", s.scene),
