@@ -5,7 +5,7 @@ gets there, taking any offered choice or any timeout at each turn, never repeati
 state (scene, mood, flags, visited scenes, choices taken)." States are compared by
 `Engine.key`: what can still change what the run may do (docs/format.md, Readings).
 
-One depth-first search over the engine's pure `apply_turn` computes, for every state, its best
+One depth-first search (simulator.core.search, iterative) over the engine's pure `apply_turn` computes, for every state, its best
 and worst future on each dimension, its best and worst weighted future, and how many distinct
 paths lead from it to each ending; memoised, so shared sub-paths are explored once. A state met
 again on the path being explored is a repeat: that path is not a run.
@@ -14,8 +14,6 @@ Pure."""
 
 from __future__ import annotations
 
-import sys
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,6 +21,7 @@ from typing import Literal
 import numpy as np
 
 from simulator.core.engine import Engine, State, StateKey
+from simulator.core.search import BROKEN, CUT, DONE, ENTER, LEAVE, NEW, ON_PATH, Edge, Search
 
 DEFAULT_BUDGET = 150_000  # states entered; past it the analysis is reported as not exact
 MAX_DEPTH = 2_000  # turns on one path; a deeper path (counting without limit) makes it inexact
@@ -84,15 +83,55 @@ class Analysis:
         return sum(w * x for w, x in zip(self.weights, delta))
 
 
-class _Budget(Exception):
-    pass
-
-
 def _weights(engine: Engine) -> tuple[float, ...]:
     w = engine.scenario.rubric.weights
     if not w:
         return (1.0,) * len(engine.dims)
     return tuple(float(w.get(d, 0.0)) for d in engine.dims)
+
+
+class _Frame:
+    """A state on the path being searched, and the future of its moves followed so far."""
+
+    __slots__ = ("state", "lo", "hi", "bw", "bi", "ww", "wi", "counts", "pending")
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.lo: list[int] | None = None
+        self.hi: list[int] = []  # set with lo
+        self.bw = self.ww = 0.0
+        self.bi = self.wi = -1
+        self.counts: dict[str, int] = {}
+        self.pending: Edge | None = None  # the move whose child is being searched
+
+    def add(self, edge: Edge, sub: Future | None, weights: tuple[float, ...]) -> None:
+        """Fold the future `sub` of the state `edge` leads to into this state's future."""
+        if sub is None:
+            return
+        assert edge.child is not None
+        n = len(weights)
+        s, child, i = self.state, edge.child, edge.nth
+        d = [child.raw[j] - s.raw[j] for j in range(n)]
+        clo = [d[j] + sub[0][j] for j in range(n)]
+        chi = [d[j] + sub[1][j] for j in range(n)]
+        wd = sum(w * x for w, x in zip(weights, d))
+        if self.lo is None:
+            self.lo, self.hi = clo, chi
+            self.bw, self.bi, self.ww, self.wi = wd + sub[2], i, wd + sub[4], i
+        else:
+            self.lo = [min(a, b) for a, b in zip(self.lo, clo)]
+            self.hi = [max(a, b) for a, b in zip(self.hi, chi)]
+            if wd + sub[2] > self.bw:
+                self.bw, self.bi = wd + sub[2], i
+            if wd + sub[4] < self.ww:
+                self.ww, self.wi = wd + sub[4], i
+        for e, c in sub[6].items():
+            self.counts[e] = self.counts.get(e, 0) + c
+
+    def future(self) -> Future | None:
+        if self.lo is None:
+            return None
+        return (tuple(self.lo), tuple(self.hi), self.bw, self.bi, self.ww, self.wi, self.counts)
 
 
 def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: bool = True) -> Analysis:
@@ -103,88 +142,55 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
     n = len(engine.dims)
     weights = _weights(engine)
     memo: dict[StateKey, Future | None] = {}
-    on_path: set[StateKey] = set()
     scenes: set[str] = set()
     taken: set[tuple[str, str]] = set()
     loops: dict[tuple[str, str | None], Step] = {}
     stuck: set[str] = set()
-    entered = 0
-    exact = True
-
-    def weighted(d: list[int]) -> float:
-        return sum(w * x for w, x in zip(weights, d))
-
-    def future(s: State) -> Future | None:
-        nonlocal entered, exact
-        key = engine.key(s)
-        if key in memo:
-            return memo[key]
-        if key in on_path:
-            return None
-        entered += 1
-        if entered > budget:
-            raise _Budget
-        scenes.add(s.scene)
-        scene = engine.scene(s)
-        if scene.ending is not None:
-            res: Future | None = ((0,) * n, (0,) * n, 0.0, -1, 0.0, -1, {scene.ending: 1})
-            memo[key] = res
-            return res
-        if len(on_path) >= MAX_DEPTH:
-            exact = False
-            return None
-        on_path.add(key)
-        lo: list[int] | None = None
-        hi: list[int] = []  # set with lo
-        bw = ww = 0.0
-        bi = wi = -1
-        counts: dict[str, int] = {}
-        moves = engine.offered_effects(s)
-        if not engine.offered(s):
-            stuck.add(s.scene)
-        for i, comp in enumerate(moves):
-            eff = comp.effect
-            cid = getattr(eff, "id", None)
-            if cid is not None and comp.bit:
-                taken.add((s.scene, cid))
-            child, passed = engine.apply_turn(s, comp)
-            scenes.update(passed)
-            if engine.key(child) in on_path:
-                loops.setdefault((s.scene, cid), Step(s.scene, cid))
-                continue
-            sub = future(child)
-            if sub is None:
-                continue
-            d = [child.raw[j] - s.raw[j] for j in range(n)]
-            clo = [d[j] + sub[0][j] for j in range(n)]
-            chi = [d[j] + sub[1][j] for j in range(n)]
-            wd = weighted(d)
-            if lo is None:
-                lo, hi = clo, chi
-                bw, bi, ww, wi = wd + sub[2], i, wd + sub[4], i
+    frames: list[_Frame] = []
+    search = Search(engine, state, budget, max_depth=MAX_DEPTH)
+    for kind, s, key, edge in search:
+        if kind == ENTER:
+            scenes.add(s.scene)
+            scene = engine.scene(s)
+            if scene.ending is not None:
+                memo[key] = ((0,) * n, (0,) * n, 0.0, -1, 0.0, -1, {scene.ending: 1})
             else:
-                lo = [min(a, b) for a, b in zip(lo, clo)]
-                hi = [max(a, b) for a, b in zip(hi, chi)]
-                if wd + sub[2] > bw:
-                    bw, bi = wd + sub[2], i
-                if wd + sub[4] < ww:
-                    ww, wi = wd + sub[4], i
-            for e, c in sub[6].items():
-                counts[e] = counts.get(e, 0) + c
-        on_path.discard(key)
-        res = None if lo is None else (tuple(lo), tuple(hi), bw, bi, ww, wi, counts)
-        memo[key] = res
-        return res
-
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 3 * MAX_DEPTH + 1000))
-    try:
-        res = future(state)
-    except _Budget:
-        exact = False
-        res = None
-    finally:
-        sys.setrecursionlimit(old)
+                frames.append(_Frame(s))
+        elif kind == LEAVE:
+            if engine.scene(s).ending is None:
+                memo[key] = frames.pop().future()
+                if not engine.offered(s):
+                    stuck.add(s.scene)
+            if frames:
+                top = frames[-1]
+                assert top.pending is not None
+                top.add(top.pending, memo[key], weights)
+                top.pending = None
+        elif kind == CUT:  # too deep to follow: no future known, and the answer is not exact
+            frames.pop()
+            if frames:
+                frames[-1].pending = None
+        else:
+            assert edge is not None
+            if edge.status == BROKEN:
+                assert edge.error is not None
+                raise edge.error
+            cid = getattr(edge.move.effect, "id", None)
+            if cid is not None and edge.move.bit:
+                taken.add((s.scene, cid))
+            scenes.update(edge.passed)
+            if edge.status == ON_PATH:
+                loops.setdefault((s.scene, cid), Step(s.scene, cid))
+            elif edge.status == DONE:
+                assert edge.key is not None
+                frames[-1].add(edge, memo[edge.key], weights)
+            elif edge.status == NEW:
+                frames[-1].pending = edge
+            else:  # REFUSED: past the budget, the answer would not be exact
+                break
+    exact = search.complete
+    entered = search.states + search.refused  # the refused state was counted as entered
+    res = None if search.refused else memo.get(engine.key(state))
 
     def follow(which: Literal[3, 5]) -> tuple[tuple[Step, ...], tuple[int, ...]]:
         path: list[Step] = []
@@ -231,20 +237,15 @@ def shortest_paths(engine: Engine, state: State, budget: int | None = None) -> d
     """A shortest path (fewest turns) from `state` to each reachable ending, breadth first."""
     budget = DEFAULT_BUDGET if budget is None else budget
     parent: dict[StateKey, tuple[StateKey, Step] | None] = {engine.key(state): None}
-    queue = deque([state])
     found: dict[str, StateKey] = {}
-    while queue and len(parent) <= budget:
-        s = queue.popleft()
-        ending = engine.scene(s).ending
-        if ending is not None:
-            found.setdefault(ending, engine.key(s))
-            continue
-        for comp in engine.offered_effects(s):
-            child, _ = engine.apply_turn(s, comp)
-            k = engine.key(child)
-            if k not in parent:
-                parent[k] = (engine.key(s), Step(s.scene, getattr(comp.effect, "id", None)))
-                queue.append(child)
+    for kind, s, key, edge in Search(engine, state, budget, breadth_first=True):
+        if kind == ENTER:
+            ending = engine.scene(s).ending
+            if ending is not None:
+                found.setdefault(ending, key)
+        elif edge is not None and edge.status == NEW:
+            assert edge.key is not None
+            parent[edge.key] = (key, Step(s.scene, getattr(edge.move.effect, "id", None)))
     out = {}
     for ending, k in found.items():
         steps = []

@@ -6,7 +6,7 @@ states a run can reach, so they are checked here with the engine's pure `apply_t
   every reachable state, or the checker reports it." (error `no-choice-offered`)
 - format: Scoring dimensions: "`rehearse check` warns about a loop that can repeat forever
   without changing anything." (warning `endless-loop`)
-The search starts from the unjittered starting mood and stops after MAX_STATES distinct states."""
+The walk is simulator.core.search (from the unjittered start; at most MAX_STATES distinct states)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.core.engine import Engine, EngineError, State
+from simulator.core.engine import Engine, EngineError, State, StateKey
 from simulator.core.errors import ScenarioError
 from simulator.core.loader import read_file
 from simulator.core.model import Scenario
-from simulator.core.yamlnodes import token_end
+from simulator.core.search import BROKEN, ENTER, ON_PATH, REFUSED, Edge, Search, start_state
+from simulator.core.yamlnodes import no_gc, token_end
 
 MAX_STATES = 20_000
 
@@ -83,6 +84,14 @@ def find_scenario_files(paths: Iterable[str]) -> Iterator[tuple[str, ScenarioErr
 
 def check_file(path: str, *, lint: bool = True) -> FileReport:
     """Load one file and run every check on it (with `lint`, the authoring warnings too)."""
+    # A large file makes millions of objects that live until the checks end, and hardly a cycle
+    # (the engine's guards refer back to it): the cycle collector would rescan them all, many
+    # times, for half the time of the whole check. It runs again once the checks are done.
+    with no_gc():
+        return _check_file(path, lint)
+
+
+def _check_file(path: str, lint: bool) -> FileReport:
     scenario, diags = read_file(path)
     report = FileReport(path, scenario, list(diags))
     if scenario is not None:
@@ -152,118 +161,102 @@ def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk
     engine = Engine(scenario)
     file = scenario.path
     out: dict[tuple, ScenarioError] = {}
-    start = engine.start_mood.copy()
-    start.flags.writeable = False
-    s0 = State(
-        scenario.start,
-        start,
-        start,
-        tuple(scenario.flags.values()),
-        0,
-        engine.scene_bit[scenario.start],
-        0,
-        (0,) * len(engine.dims),
-    )
     try:
-        first, passed = engine.route(s0)
+        first, passed = start_state(engine)
     except EngineError as e:
-        sc = scenario.scenes[e.scene or scenario.start]
         walk.complete = False
-        return [
-            ScenarioError(file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop")
-        ]
+        return [_next_loop(scenario, e, scenario.start)]
     walk.scenes.update(passed)
-    seen: set[tuple] = {engine.key(first)}
-    on_path: set[tuple] = set()
-    stack: list[tuple[State, tuple, list]] = []  # iterative depth-first search: (state, key, moves left)
-
-    def push(s: State) -> None:
-        key = engine.key(s)
-        scene = engine.scene(s)
-        walk.scenes.add(s.scene)
-        walk.scene_of[key] = s.scene
-        walk.edges.setdefault(key, [])
-        if scene.ending is not None:
-            walk.endings.add(key)
-            return
-        offered = engine.offered(s)
-        for c in offered:
-            walk.offered.add((s.scene, c.id))
-        for c, _comp, g in engine._choices.get(s.scene, ()):
-            if g is not None:
-                walk.guards.setdefault((s.scene, c.id), set()).add(bool(g(s)))
-        if not offered:
-            out.setdefault(
-                ("stuck", s.scene),
-                ScenarioError(
-                    file,
-                    scene.at.line,
-                    scene.at.col,
-                    f"scene '{s.scene}' can be reached in a state where none of its choices is offered "
-                    f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
-                    "give one choice no 'if' and no 'once', or loosen a guard",
-                    "no-choice-offered",
-                    subjects={"scene": s.scene},
-                ),
-            )
-        on_path.add(key)
-        stack.append((s, key, engine.offered_effects(s)))
-
-    push(first)
-    while stack:
-        s, skey, moves = stack[-1]
-        if not moves:
-            on_path.discard(skey)
-            stack.pop()
-            continue
-        comp = moves.pop()
-        try:
-            child, passed = engine.apply_turn(s, comp)
-        except EngineError as e:
-            sc = scenario.scenes[e.scene or s.scene]
-            out.setdefault(
-                ("next-loop", e.scene),
-                ScenarioError(
-                    file, sc.at.line, sc.at.col, str(e), "give one of the next routes a way out", "next-loop"
-                ),
-            )
-            continue
-        walk.scenes.update(passed)
-        key = engine.key(child)
-        walk.edges[skey].append(key)
-        if key in on_path:
-            at = comp.effect.at
-            label = f"choice '{comp.effect.id}'" if hasattr(comp.effect, "id") else "the timeout"
-            out.setdefault(
-                ("loop", s.scene, id(comp.effect)),
-                ScenarioError(
-                    file,
-                    at.line,
-                    at.col,
-                    f"{label} in scene '{s.scene}' can lead back to exactly the same "
-                    "moment, so the conversation could repeat forever without anything changing",
-                    "make the loop change something: `once: true`, a flag, or a mood change",
-                    "endless-loop",
-                    subjects={"scene": s.scene, **({"choice": comp.effect.id} if hasattr(comp.effect, "id") else {})},
-                ),
-            )
-            continue
-        if key in seen:
-            continue
-        if len(seen) >= max_states:
-            walk.complete = False
-            out.setdefault(
-                ("incomplete",),
-                ScenarioError(
-                    file,
-                    1,
-                    1,
-                    f"too many possible states to check every path; checked the first {max_states:,}",
-                    "split very large scenarios, or reduce loops that count without limit",
-                    "search-incomplete",
-                ),
-            )
-            continue
-        seen.add(key)
-        push(child)
+    # the start always counts, so a budget below one state still walks the start's moves
+    search = Search(engine, first, max(1, max_states), reverse=True)
+    for kind, s, key, edge in search:
+        if kind == ENTER:
+            _entered(engine, s, key, walk, out)
+        elif edge is not None:
+            if edge.status == BROKEN:
+                assert edge.error is not None
+                out.setdefault(("next-loop", edge.error.scene), _next_loop(scenario, edge.error, s.scene))
+                continue
+            walk.scenes.update(edge.passed)
+            walk.edges[key].append(edge.key)
+            if edge.status == ON_PATH:
+                out.setdefault(("loop", s.scene, id(edge.move.effect)), _endless_loop(file, s, edge))
+            elif edge.status == REFUSED:
+                walk.complete = False
+                out.setdefault(
+                    ("incomplete",),
+                    ScenarioError(
+                        file,
+                        1,
+                        1,
+                        f"too many possible states to check every path; checked the first {max_states:,}",
+                        "split very large scenarios, or reduce loops that count without limit",
+                        "search-incomplete",
+                    ),
+                )
     return list(out.values())
+
+
+def _entered(engine: Engine, s: State, key: StateKey, walk: Walk, out: dict[tuple, ScenarioError]) -> None:
+    """Record a state the search entered; a scene reached with nothing offered is an error."""
+    scene = engine.scene(s)
+    walk.scenes.add(s.scene)
+    walk.scene_of[key] = s.scene
+    walk.edges.setdefault(key, [])
+    if scene.ending is not None:
+        walk.endings.add(key)
+        return
+    # each guard once: its outcome for the lint, and with `once`, whether the choice is offered
+    # (as Engine.offered decides it)
+    offered = False
+    for c, comp, g in engine._choices.get(s.scene, ()):
+        holds = True
+        if g is not None:
+            holds = bool(g(s))
+            walk.guards.setdefault((s.scene, c.id), set()).add(holds)
+        if holds and not (c.once and s.chosen & comp.bit):
+            walk.offered.add((s.scene, c.id))
+            offered = True
+    if not offered:
+        out.setdefault(
+            ("stuck", s.scene),
+            ScenarioError(
+                engine.scenario.path,
+                scene.at.line,
+                scene.at.col,
+                f"scene '{s.scene}' can be reached in a state where none of its choices is offered "
+                f"(after {s.turns} turn{'s' if s.turns != 1 else ''}), so an untimed run gets stuck",
+                "give one choice no 'if' and no 'once', or loosen a guard",
+                "no-choice-offered",
+                subjects={"scene": s.scene},
+            ),
+        )
+
+
+def _next_loop(scenario: Scenario, e: EngineError, scene: str) -> ScenarioError:
+    """`next` routes that go round in a circle, at the scene they start from (else `scene`)."""
+    sc = scenario.scenes[e.scene or scene]
+    return ScenarioError(
+        scenario.path,
+        sc.at.line,
+        sc.at.col,
+        str(e),
+        "give one of the next routes a way out",
+        "next-loop",
+        subjects={"scene": sc.id},
+    )
+
+
+def _endless_loop(file: str, s: State, edge: Edge) -> ScenarioError:
+    at = edge.move.effect.at
+    label = f"choice '{edge.move.effect.id}'" if hasattr(edge.move.effect, "id") else "the timeout"
+    return ScenarioError(
+        file,
+        at.line,
+        at.col,
+        f"{label} in scene '{s.scene}' can lead back to exactly the same "
+        "moment, so the conversation could repeat forever without anything changing",
+        "make the loop change something: `once: true`, a flag, or a mood change",
+        "endless-loop",
+        subjects={"scene": s.scene, **({"choice": edge.move.effect.id} if hasattr(edge.move.effect, "id") else {})},
+    )

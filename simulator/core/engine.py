@@ -227,12 +227,16 @@ class Engine:
 
     # --- the rules ---------------------------------------------------------------------------
 
-    def start(self, rng: np.random.Generator) -> tuple[State, tuple[str, ...]]:
+    def start(self, rng: np.random.Generator | None) -> tuple[State, tuple[str, ...]]:
         """The state before the first turn (jittered baseline, start scene, `next` routes taken),
-        and the `next` scenes passed on the way."""
-        # format: "each value is its start plus a uniform draw in [-jitter, +jitter] ... clipped"
-        draw = rng.uniform(-self.jitter, self.jitter, size=len(self.moods))
-        baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
+        and the `next` scenes passed on the way. With no `rng`, the unjittered starting mood: the
+        start every search of the scenario's own states uses (simulator.core.search.start_state)."""
+        if rng is None:
+            baseline = self.start_mood.copy()
+        else:
+            # format: "each value is its start plus a uniform draw in [-jitter, +jitter] ... clipped"
+            draw = rng.uniform(-self.jitter, self.jitter, size=len(self.moods))
+            baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
         baseline.flags.writeable = False
         start = self.scenario.start
         state = State(
@@ -285,8 +289,9 @@ class Engine:
                 return comp
         raise EngineError(f"scene '{scene}' has no choice '{choice.id}'", scene)
 
-    def effects(self, state: State, comp: _Compiled) -> State:
-        """A turn's effects, in the format's order, without moving to another scene."""
+    def effects(self, state: State, comp: _Compiled, goto: str | None = None) -> State:
+        """A turn's effects, in the format's order; then, with `goto`, entering that scene (as
+        `enter` does: one new state instead of two, since the analysis makes millions)."""
         mood = state.mood
         if comp.delta is not None:
             mood = (mood + comp.delta).clip(0.0, 1.0)  # the method skips np.clip's dispatch: same result
@@ -308,9 +313,10 @@ class Engine:
             for i, v in comp.score:
                 r[i] += v
             raw = tuple(r)
-        return State(
-            state.scene, mood, state.baseline, flags, state.turns + 1, state.visited, state.chosen | comp.bit, raw
-        )
+        scene, visited = state.scene, state.visited
+        if goto is not None:
+            scene, visited = goto, visited | self.scene_bit[goto]
+        return State(scene, mood, state.baseline, flags, state.turns + 1, visited, state.chosen | comp.bit, raw)
 
     def enter(self, state: State, scene: str) -> State:
         s = state
@@ -340,7 +346,7 @@ class Engine:
 
     def apply_turn(self, state: State, comp: _Compiled) -> tuple[State, tuple[str, ...]]:
         """One whole turn: effects, goto, then `next` routing. Pure: the input state is unchanged."""
-        return self.route(self.enter(self.effects(state, comp), comp.effect.goto))
+        return self.route(self.effects(state, comp, comp.effect.goto))
 
     def ended(self, state: State) -> bool:
         return self.scenario.scenes[state.scene].ending is not None

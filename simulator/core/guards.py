@@ -58,8 +58,25 @@ class Guard:
         return self.source
 
 
+# Parsed guards by text: a large file repeats a few guards thousands of times, and each parse
+# compiles the text with `ast`. A Guard is frozen and depends on its text alone, so one object
+# can serve every copy (errors are not kept: each raises afresh, at its own place).
+_PARSED: dict[str, Guard] = {}
+_PARSED_MAX = 4_096
+
+
 def parse_guard(source: str) -> Guard:
     """Parse guard text, or raise GuardSyntaxError saying what is not allowed and where."""
+    guard = _PARSED.get(source)
+    if guard is None:
+        guard = _parse(source)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[source] = guard
+    return guard
+
+
+def _parse(source: str) -> Guard:
     if len(source) > MAX_GUARD_CHARS:
         raise GuardSyntaxError(
             f"a guard may be at most {MAX_GUARD_CHARS} characters", 0, hint="split the condition across scenes or flags"

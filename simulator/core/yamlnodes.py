@@ -10,6 +10,7 @@ length of a number. Every problem is a positioned ScenarioError; nothing else es
 from __future__ import annotations
 
 import gc
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,11 +77,14 @@ class Scalar(Node):
     kind = "scalar"
 
     def __init__(self, line: int, col: int, text: str, tag: str, style: str | None = None) -> None:
-        super().__init__(line, col)
+        # Node.__init__ written out: a large file makes hundreds of thousands of scalars
+        self.line = line
+        self.col = col
+        self.size = 1
         self.text = text  # as written (without quotes)
         self.tag = tag
         self.style = style  # None (plain), "'", '"', "|" or ">"
-        self.value = _construct(text, tag)
+        self.value = text if tag == STR else _construct(text, tag)
 
 
 class Mapping(Node):
@@ -118,19 +122,17 @@ class Sequence(Node):
 _resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
-def _resolve_plain(text: str) -> str:
-    """The core tag of a plain (unquoted) scalar, as PyYAML's SafeLoader resolves it."""
-    for tag, regexp in _resolvers.get(text[:1] if text else "", ()):
-        if regexp.match(text):
-            return tag
-    return STR
-
-
 _constructor = yaml.constructor.SafeConstructor()
 
 
 class _BadNumber(ValueError):
     """A scalar resolved or tagged as a number that cannot be read as one; `parse` positions it."""
+
+
+# Numbers written the plain decimal way, which PyYAML's constructor reads as int() and float() of
+# the text do (no `_`, no leading 0 that YAML 1.1 reads as octal, no `:` of base 60, no exponent).
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)\Z")
 
 
 def _construct(text: str, tag: str) -> Any:
@@ -142,6 +144,11 @@ def _construct(text: str, tag: str) -> Any:
         return _BOOLS.get(text.lower(), text)
     if tag == INT or tag == FLOAT:
         kind = "a whole number" if tag == INT else "a number"
+        if len(text) <= MAX_NUMBER_CHARS:
+            if tag == INT and _PLAIN_INT.match(text):
+                return int(text)
+            if tag == FLOAT and _PLAIN_FLOAT.match(text):
+                return float(text)
         if len(text) > MAX_NUMBER_CHARS:
             raise _BadNumber(f"the number {shorten(text)} has {len(text):,} characters; at most {MAX_NUMBER_CHARS}")
         try:
@@ -162,8 +169,10 @@ def shorten(text: str, limit: int = 40) -> str:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    # The tree is acyclic and built in one go: the cycle collector would only rescan it, many times.
+def no_gc() -> Iterator[None]:
+    """Run a block with the cycle collector off (and back on after, if it was on).
+
+    The tree is acyclic and built in one go: the cycle collector would only rescan it, many times."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -218,7 +227,7 @@ def parse(text: str, file: str) -> Node:
             hint="split the scenario into smaller files",
             code="file-too-large",
         )
-    with _no_gc():
+    with no_gc():
         try:
             return _build(text, file, _Loader)
         except yaml.MarkedYAMLError as e:
@@ -346,116 +355,138 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
         ev.SequenceEndEvent,
         ev.AliasEvent,
     )
-    for event in yaml.parse(text, Loader=loader):
-        cls = event.__class__
-        node: Node
-        if isinstance(event, Sca):
-            line, col = _mark(event.start_mark)
-            tag = event.tag
-            if event.implicit[0]:
-                tag = _resolve_plain(event.value)
-            elif tag is None or tag == "!":
-                tag = STR
-            elif tag not in _CORE_TAGS:
-                raise _tag_error(file, line, col, tag)
-            try:
-                node = Scalar(line, col, event.value, tag, event.style or None)
-            except _BadNumber as e:
-                raise _number_error(file, line, col, event.value, tag, str(e), explicit=not event.implicit[0]) from None
-            if event.anchor:
-                anchors[event.anchor] = node
-            written += 1
-            expanded += 1
-            if expanded > MAX_NODES:
-                raise _too_many(file, node, written < expanded)
-        elif isinstance(event, (MapS, SeqS)):
-            line, col = _mark(event.start_mark)
-            if event.tag and event.tag not in _CORE_TAGS:
-                raise _tag_error(file, line, col, event.tag)
-            if len(stack) >= MAX_DEPTH:
-                raise _depth_error(file, line, col)
-            coll = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
-            written += 1
-            expanded += 1
-            if expanded > MAX_NODES:
-                raise _too_many(file, coll, written < expanded)
-            if event.anchor:
-                open_anchors.add(event.anchor)
-            stack.append([coll, None, event.anchor])
-            continue
-        elif cls is MapE or cls is SeqE:
-            node, pending, anchor = stack.pop()
-            if anchor:
-                open_anchors.discard(anchor)
-                anchors[anchor] = node
-        elif isinstance(event, Ali):
-            line, col = _mark(event.start_mark)
-            name = event.anchor or ""
-            if name in open_anchors:
-                raise ScenarioError(
-                    file,
-                    line,
-                    col,
-                    f"alias *{name} refers to a node that contains it",
-                    hint="remove the alias; a scenario cannot contain itself",
-                    code="alias",
-                )
-            if name not in anchors:
-                raise ScenarioError(
-                    file,
-                    line,
-                    col,
-                    f"alias *{name} has no anchor &{name} before it",
-                    hint="define the anchor first, or write the value out",
-                    code="alias",
-                )
-            node = anchors[name]
-            # format: Limits. The whole document counts, not one node: aliases spread over many
-            # parents (a list of scenes each reusing one big list of choices) add up here.
-            expanded += node.size
-            if expanded > written + ALIAS_ALLOWANCE or expanded > MAX_NODES:
-                raise ScenarioError(
-                    file,
-                    line,
-                    col,
-                    f"aliases expand this file far beyond its size: more than {ALIAS_ALLOWANCE:,} values "
-                    "added by aliases (an alias bomb?)",
-                    hint="write the repeated parts out, or reuse fewer aliases",
-                    code="alias",
-                )
-        elif cls is ev.DocumentStartEvent:
-            docs += 1
-            if docs > 1:
+    resolvers = _resolvers.get
+    parser = loader(text)
+    try:
+        # what yaml.parse does, without its generator between each event and this loop
+        get_event = parser.get_event
+        while True:
+            event: Any = get_event()  # narrowed by its class below, which mypy cannot follow
+            if event is None:
+                break
+            cls = event.__class__
+            node: Node
+            if cls is Sca:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                tag = event.tag
+                if event.implicit[0]:  # a plain scalar's core tag, as PyYAML's SafeLoader resolves it
+                    value = event.value
+                    tag = STR
+                    for t, regexp in resolvers(value[:1], ()):
+                        if regexp.match(value):
+                            tag = t
+                            break
+                elif tag is None or tag == "!":
+                    tag = STR
+                elif tag not in _CORE_TAGS:
+                    raise _tag_error(file, line, col, tag)
+                try:
+                    node = Scalar(line, col, event.value, tag, event.style or None)
+                except _BadNumber as e:
+                    raise _number_error(
+                        file, line, col, event.value, tag, str(e), explicit=not event.implicit[0]
+                    ) from None
+                if event.anchor:
+                    anchors[event.anchor] = node
+                written += 1
+                expanded += 1
+                if expanded > MAX_NODES:
+                    raise _too_many(file, node, written < expanded)
+            elif cls is MapS or cls is SeqS:
                 line, col = _mark(event.start_mark)
-                raise ScenarioError(
-                    file,
-                    line,
-                    col,
-                    "a scenario file holds one YAML document, this is a second",
-                    hint="remove the '---' line, or split the file",
-                    code="multiple-documents",
-                )
-            continue
-        else:
-            continue
-        if not stack:
-            root = node
-            continue
-        top = stack[-1]
-        parent = top[0]
-        parent.size += node.size
-        if parent.__class__ is Mapping:
-            if top[1] is None:
-                if node.__class__ is not Scalar:
+                if event.tag and event.tag not in _CORE_TAGS:
+                    raise _tag_error(file, line, col, event.tag)
+                if len(stack) >= MAX_DEPTH:
+                    raise _depth_error(file, line, col)
+                coll = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
+                written += 1
+                expanded += 1
+                if expanded > MAX_NODES:
+                    raise _too_many(file, coll, written < expanded)
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+                stack.append([coll, None, event.anchor])
+                continue
+            elif cls is MapE or cls is SeqE:
+                node, pending, anchor = stack.pop()
+                if anchor:
+                    open_anchors.discard(anchor)
+                    anchors[anchor] = node
+            elif cls is Ali:
+                line, col = _mark(event.start_mark)
+                name = event.anchor or ""
+                if name in open_anchors:
                     raise ScenarioError(
-                        file, node.line, node.col, "a key must be a plain word, not a list or mapping", code="bad-key"
+                        file,
+                        line,
+                        col,
+                        f"alias *{name} refers to a node that contains it",
+                        hint="remove the alias; a scenario cannot contain itself",
+                        code="alias",
                     )
-                top[1] = node
+                if name not in anchors:
+                    raise ScenarioError(
+                        file,
+                        line,
+                        col,
+                        f"alias *{name} has no anchor &{name} before it",
+                        hint="define the anchor first, or write the value out",
+                        code="alias",
+                    )
+                node = anchors[name]
+                # format: Limits. The whole document counts, not one node: aliases spread over many
+                # parents (a list of scenes each reusing one big list of choices) add up here.
+                expanded += node.size
+                if expanded > written + ALIAS_ALLOWANCE or expanded > MAX_NODES:
+                    raise ScenarioError(
+                        file,
+                        line,
+                        col,
+                        f"aliases expand this file far beyond its size: more than {ALIAS_ALLOWANCE:,} values "
+                        "added by aliases (an alias bomb?)",
+                        hint="write the repeated parts out, or reuse fewer aliases",
+                        code="alias",
+                    )
+            elif cls is ev.DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    line, col = _mark(event.start_mark)
+                    raise ScenarioError(
+                        file,
+                        line,
+                        col,
+                        "a scenario file holds one YAML document, this is a second",
+                        hint="remove the '---' line, or split the file",
+                        code="multiple-documents",
+                    )
+                continue
             else:
-                parent.pairs.append((top[1], node))
-                top[1] = None
-        else:
-            parent.items.append(node)
+                continue
+            if not stack:
+                root = node
+                continue
+            top = stack[-1]
+            parent = top[0]
+            parent.size += node.size
+            if parent.__class__ is Mapping:
+                if top[1] is None:
+                    if node.__class__ is not Scalar:
+                        raise ScenarioError(
+                            file,
+                            node.line,
+                            node.col,
+                            "a key must be a plain word, not a list or mapping",
+                            code="bad-key",
+                        )
+                    top[1] = node
+                else:
+                    parent.pairs.append((top[1], node))
+                    top[1] = None
+            else:
+                parent.items.append(node)
+    finally:
+        parser.dispose()
     if root is None or (isinstance(root, Scalar) and root.value is None):
         raise ScenarioError(
             file,
@@ -505,6 +536,8 @@ def _tag_error(file: str, line: int, col: int, tag: str) -> ScenarioError:
 
 def duplicate_keys(node: Mapping) -> Iterator[Scalar]:
     """Each key of `node` that repeats an earlier key (PyYAML would keep only the last)."""
+    if len({k.text for k, _ in node.pairs}) == len(node.pairs):
+        return  # the usual case, found without a loop in Python
     seen: set[str] = set()
     for k, _ in node.pairs:
         if k.text in seen:
