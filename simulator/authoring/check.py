@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.authoring.walk import Walk
 from simulator.core.engine import Engine, EngineError, State, StateKey
 from simulator.core.errors import ScenarioError
 from simulator.core.loader import read_file
@@ -139,19 +140,6 @@ def silence(diags: list[ScenarioError], path: str) -> list[ScenarioError]:
                 continue
         out.append(d)
     return out
-
-
-@dataclass
-class Walk:
-    """What the walk through reachable states saw, for the lint (simulator/authoring/lint.py)."""
-
-    complete: bool = True
-    scenes: set = field(default_factory=set)  # scene ids shown (entered or passed through)
-    offered: set = field(default_factory=set)  # (scene, choice id) offered in some reachable state
-    guards: dict = field(default_factory=dict)  # (scene, choice id) -> outcomes seen {True, False}
-    edges: dict = field(default_factory=dict)  # state key -> child state keys
-    scene_of: dict = field(default_factory=dict)  # state key -> scene id
-    endings: set = field(default_factory=set)  # state keys at an ending
 
 
 def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk | None = None) -> list[ScenarioError]:

@@ -13,7 +13,7 @@ from simulator.core.errors import ScenarioError
 from simulator.core.model import Pos, Scenario
 
 if TYPE_CHECKING:
-    from simulator.authoring.check import Walk
+    from simulator.authoring.walk import Walk
 
 # What fits the player's panels at the default size (characters).
 MAX_CHARS = {"narration": 1000, "student": 400, "choice": 420, "cue": 220, "feedback": 700}
