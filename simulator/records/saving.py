@@ -12,8 +12,6 @@ disk mid-run) is reported once through `warn`, and the run goes on: the other pl
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -22,25 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.records.runs import Records, RecordsError
-
-
-def atomic_write(target: Path, text: str, *, private: bool = False) -> None:
-    """Write `text` to `target` through a fresh temporary file and a rename; OSError if it fails."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        if not private:  # mkstemp makes the file 0600; a scenario or a schema gets the usual mode
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+from simulator.records.store import write_text_atomic
 
 
 @dataclass
@@ -117,7 +97,7 @@ class Saving:
                 self._later("records", first, str(e))
         if self.log_path is not None:
             try:
-                atomic_write(self.log_path, json.dumps(log, indent=1, ensure_ascii=False) + "\n")
+                write_text_atomic(self.log_path, json.dumps(log, indent=1, ensure_ascii=False) + "\n")
             except OSError as e:
                 why = f"cannot write the run log to {self.log_path}: {e.strerror or e}"
                 problems.append(why)

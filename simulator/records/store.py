@@ -49,10 +49,11 @@ def best_results(folder: str | Path | None = None) -> dict[str, float]:
     return out
 
 
-def write_text_atomic(target: str | Path, text: str) -> None:
+def write_text_atomic(target: str | Path, text: str, *, private: bool = False) -> None:
     """Write `text` to `target` whole or not at all: into a new temp file beside it, then renamed over
     it, so a full disk or a crash leaves the old file (or none), never a 0-byte or half one. The temp
-    file is made with O_EXCL, so a link planted at its name is never written through. OSError if not."""
+    file is made with O_EXCL, so a link planted at its name is never written through. `private`
+    keeps the file readable by its owner only. OSError if it cannot be written."""
     import tempfile
 
     target = Path(target)
@@ -63,7 +64,8 @@ def write_text_atomic(target: str | Path, text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         try:  # mkstemp makes the file private (0600); an output keeps the old file's mode, or 0644
-            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
+            if not private:
+                os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
         except OSError:
             pass
         os.replace(tmp, target)

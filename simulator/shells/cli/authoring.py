@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator.core.errors import ScenarioError
-from simulator.records.saving import atomic_write
+from simulator.records.store import write_text_atomic as atomic_write
 from simulator.shells.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from simulator.core.errors import ScenarioError
 from simulator.core.paths import library_dir
-from simulator.records.saving import atomic_write
+from simulator.records.store import write_text_atomic as atomic_write
 
 SCENARIOS = library_dir()
 
