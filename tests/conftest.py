@@ -96,3 +96,29 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "property examples checked")
         for what, n in sorted(counts.items()):
             terminalreporter.write_line(f"{n:6,}  {what}")
+
+
+def texts_drawn(p) -> str:
+    """Every string the screen renders (the font renderer, wrapped), whitespace normalised."""
+    seen: list[str] = []
+    orig = p.font
+
+    def font(px, weight="Regular"):
+        f = orig(px, weight)
+
+        class Spy:
+            def __getattr__(self, name):
+                return getattr(f, name)
+
+            def render(self, s, *a):
+                seen.append(s)
+                return f.render(s, *a)
+
+        return Spy()
+
+    p.font = font
+    try:
+        p.draw()
+    finally:
+        p.font = orig
+    return " ".join(" ".join(seen).split())

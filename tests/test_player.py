@@ -10,7 +10,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 pygame = pytest.importorskip("pygame")
 
-from conftest import DATA, SCENARIOS, run_cli  # noqa: E402
+from conftest import DATA, SCENARIOS, run_cli, texts_drawn  # noqa: E402
 
 from simulator.core.loader import load_file  # noqa: E402
 
@@ -24,30 +24,6 @@ def player():
     p = Player([load_file(PHONE), load_file(SCENARIOS / "the-sketchbook.yaml")], seed=7, size=(1280, 800))
     yield p
     pygame.quit()
-
-
-def texts_drawn(p) -> str:
-    """Every string the screens render, captured by wrapping the font renderer."""
-    seen = []
-    orig = p.font
-
-    def font(px, weight="Regular"):
-        f = orig(px, weight)
-
-        class Spy:
-            def __getattr__(self, name):
-                return getattr(f, name)
-
-            def render(self, s, *a):
-                seen.append(s)
-                return f.render(s, *a)
-
-        return Spy()
-
-    p.font = font
-    p.draw()
-    p.font = orig
-    return " ".join(" ".join(seen).split())
 
 
 def test_picker_lists_the_scenarios(player):

@@ -12,7 +12,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 pygame = pytest.importorskip("pygame")
 
-from conftest import SCENARIOS  # noqa: E402
+from conftest import SCENARIOS, texts_drawn  # noqa: E402
 
 from simulator.core.loader import load_file  # noqa: E402
 
@@ -83,39 +83,13 @@ def test_a_double_click_on_a_choice_chooses_once():
 # --- actions_for: what each screen offers is what it draws ------------------------------------------
 
 
-def drawn_texts(p) -> str:
-    """Every string the screen renders (the font renderer, wrapped), whitespace normalised."""
-    seen: list[str] = []
-    orig = p.font
-
-    def font(px, weight="Regular"):
-        f = orig(px, weight)
-
-        class Spy:
-            def __getattr__(self, name):
-                return getattr(f, name)
-
-            def render(self, s, *a):
-                seen.append(s)
-                return f.render(s, *a)
-
-        return Spy()
-
-    p.font = font
-    try:
-        p.draw()
-    finally:
-        p.font = orig
-    return " ".join(" ".join(seen).split())
-
-
 def check_drawn_from_actions(p, numbers_act: bool = True) -> list:
     """The buttons drawn are the actions' buttons, in order, with their labels and number badges; each
     badge's number key does what the button does. Returns the actions (and keeps the text drawn)."""
     from simulator.shells.player.actions import key_action
 
     acts = p.actions()
-    drawn = drawn_texts(p)
+    drawn = texts_drawn(p)
     assert [slot for _, slot in p.regions] == [a.slot for a in acts if a.slot is not None]
     for a in acts:
         if a.slot is None:
