@@ -47,6 +47,7 @@ class Saving:
         self.warn = warn
         self._runs: dict[int, _Attached] = {}  # id(run) -> how it is saved
         self._warned: set[str] = set()
+        self._pid: int | None = None  # the profile's row, looked up on the first save
 
     def record_of(self, run) -> str | None:
         """The record id `run` is saved as (None when there are no records or it is not attached)."""
@@ -91,7 +92,7 @@ class Saving:
         problems = []
         if self.records is not None and a.record_id is not None:
             try:
-                self.records.save(a.record_id, self.records.profile_id(self.profile), run, a.started_at, log=log)
+                self.records.save(a.record_id, self._profile_id(), run, a.started_at, log=log)
             except RecordsError as e:
                 problems.append(str(e))
                 self._later("records", first, str(e))
@@ -103,6 +104,12 @@ class Saving:
                 problems.append(why)
                 self._later("log", first, why)
         return problems
+
+    def _profile_id(self) -> int:
+        if self._pid is None:
+            assert self.records is not None
+            self._pid = self.records.profile_id(self.profile)
+        return self._pid
 
     def _later(self, where: str, first: bool, message: str) -> None:
         if not first and where not in self._warned:
