@@ -262,3 +262,20 @@ def test_ten_thousand_random_keys_and_clicks_never_break_the_window(capsys):
     expected = {"picker", "note", "scene/notice", "scene/choose", "feedback", "reflect", "debrief", "resources"}
     assert expected <= screens and "debrief/compare" in screens
     assert played == {"phone-standoff", "the-sketchbook", "fire-drill"}
+
+
+def test_word_widths_are_never_read_for_another_font():
+    """Zooming frees fonts; a new font may get a freed one's id. Wrapping must measure with the font
+    it is given (the cache once handed a new font the old one's widths)."""
+    import pygame
+
+    from simulator.shells.player import screens
+
+    pygame.font.init()
+    small = pygame.font.Font(None, 12)
+    text = "word " * 40
+    screens.wrap(text, small, 300)
+    big = pygame.font.Font(None, 48)
+    screens._word_widths[id(big)] = screens._word_widths.pop(id(small))  # as if big reused small's id
+    lines = screens.wrap(text, big, 300)
+    assert all(big.size(line)[0] <= 300 for line in lines), lines

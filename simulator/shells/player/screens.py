@@ -12,13 +12,20 @@ from simulator.core.resources import crisis_resources
 from simulator.shells.player.actions import Action, buttons, first_card, shown_cards, slot_action
 from simulator.shells.player.layout import Layout
 
-_word_widths: dict = {}
+# id(font) -> (font, {word: width}). The font is kept in the entry: a freed font's id can be reused
+# by a new font of another size (after Ctrl +/-), and its widths must never be read for the new one.
+_word_widths: dict[int, tuple[pygame.font.Font, dict[str, int]]] = {}
 
 
 def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
     """Lines of `text` that fit `width` pixels. Word widths are measured once per font and summed
     (a space between), which is close enough for wrapping and much cheaper than measuring lines."""
-    widths = _word_widths.setdefault(id(font), {})
+    entry = _word_widths.get(id(font))
+    if entry is None or entry[0] is not font:
+        if len(_word_widths) > 64:  # a long session of zooming: start again
+            _word_widths.clear()
+        entry = _word_widths[id(font)] = (font, {})
+    widths = entry[1]
     if " " not in widths:
         widths[" "] = font.size(" ")[0]
     space = widths[" "]
