@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TINY, run_cli
+from conftest import run_cli
 
-BASE = TINY.replace(
-    "        goto: b\n", "        goto: b\n        feedback: Talking helps.\n        score: {relationship: 1}\n"
-)
+from simulator.core.codes import BASE  # the registry's clean scenario
 
 
 def codes(tmp_path, text: str, name: str = "tiny.yaml") -> list[str]:

@@ -65,8 +65,7 @@ class Played:
 
     @property
     def ending(self) -> Ending | None:
-        eid = self.engine.scene(self.state).ending
-        return self.scenario.endings[eid] if eid else None
+        return ending_of(self.scenario, self.engine, self.state)
 
     @property
     def critical(self) -> bool:
@@ -91,3 +90,9 @@ class Played:
         if "noticing" in raw:
             raw["noticing"] += len(self.hits) - len(self.false_alarms)
         return raw
+
+
+def ending_of(scenario: Scenario, engine: Engine, state: State) -> Ending | None:
+    """The ending the run is at in `state`, or None while it goes on."""
+    eid = engine.scene(state).ending
+    return scenario.endings[eid] if eid else None

@@ -28,7 +28,7 @@ import numpy as np
 from scoring.compare import MAX_ELAPSED_MS, LogError
 from simulator.core.engine import Engine, EngineError, SceneMachine, State
 from simulator.core.model import Choice, Cue, Ending, Scenario, Scene
-from simulator.core.played import Played, Turn
+from simulator.core.played import Played, Turn, ending_of
 
 __all__ = [
     "LOG_FORMAT",
@@ -133,8 +133,7 @@ class Run:
 
     @property
     def ending(self) -> Ending | None:
-        eid = self.engine.scene(self.state).ending
-        return self.scenario.endings[eid] if eid else None
+        return ending_of(self.scenario, self.engine, self.state)
 
     @property
     def coaching(self) -> bool:
