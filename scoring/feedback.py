@@ -120,7 +120,7 @@ class Debrief:
 def mood_series(run: Played) -> tuple[tuple[str, ...], np.ndarray]:
     """The mood over the run, for charts: names, and an array of shape (turns + 1, moods)."""
     names = run.engine.moods
-    rows = [run.start_state.mood] + [np.array([t.mood_after[m] for m in names]) for t in run.turns]
+    rows = [np.array(run.start_state.mood)] + [np.array([t.mood_after[m] for m in names]) for t in run.turns]
     return names, np.vstack(rows) if names else np.zeros((len(rows), 0))
 
 

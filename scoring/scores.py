@@ -69,7 +69,7 @@ _cache: dict[tuple[object, ...], Analysis] = {}
 
 def run_analysis(run: Played) -> Analysis:
     """The search from the run's starting state (bounds, best futures), cached per scenario and mood."""
-    key = (run.scenario.sha256, run.scenario.path, run.engine.key(run.start_state), run.start_state.mood.tobytes())
+    key = (run.scenario.sha256, run.scenario.path, run.engine.key(run.start_state), run.start_state.mood)
     if key not in _cache:
         if len(_cache) > 64:
             _cache.clear()

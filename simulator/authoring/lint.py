@@ -207,6 +207,10 @@ def _wording(sc: Scenario, scene) -> list[ScenarioError]:
     if scene.ending and scene.ending in sc.endings:
         e = sc.endings[scene.ending]
         places.append((_QUOTED.sub(" ", f"{e.title} {e.debrief or ''}"), e.at, f"ending '{e.id}'"))
+    # one search over the scene's texts finds whether there is anything to report at all (the usual
+    # answer is no); \0 is no word character, so no phrase spans two texts
+    if _WORDING_RE.search("\0".join(text or "" for text, _, _ in places)) is None:
+        return out
     for text, at, where in places:
         for m in _WORDING_RE.finditer(text or ""):
             phrase = m.group(1).lower()

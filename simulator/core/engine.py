@@ -49,17 +49,17 @@ class State:
     """Everything that decides what happens next in a run. Owned and changed only by the engine."""
 
     scene: str
-    mood: np.ndarray  # read-only float64, one value per mood dimension in file order
-    baseline: np.ndarray  # the run's starting mood after jitter; drift pulls toward it
+    mood: tuple[float, ...]  # one value per mood dimension in file order
+    baseline: tuple[float, ...]  # the run's starting mood after jitter; drift pulls toward it
     flags: tuple[bool | int, ...]
     turns: int = 0
     visited: int = 0  # bit i: scene i has been shown
     chosen: int = 0  # bit i: choice i (engine-wide numbering) has been taken
     raw: tuple[int, ...] = ()  # score sums of choices and timeouts, one per engine dimension
 
-    def key(self) -> tuple[str, bytes, tuple[bool | int, ...], int, int]:
+    def key(self) -> tuple[str, tuple[float, ...], tuple[bool | int, ...], int, int]:
         """What makes two states the same (format: Scoring dimensions, "never repeating a whole state")."""
-        return (self.scene, self.mood.tobytes(), self.flags, self.visited, self.chosen)
+        return (self.scene, self.mood, self.flags, self.visited, self.chosen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class _Compiled:
 
     effect: Effect
     bit: int  # 0 for a timeout
-    delta: np.ndarray | None
+    delta: tuple[float, ...] | None  # one per mood dimension (0.0 where the effect has none)
     sets: tuple[tuple[int, bool | int], ...]
     adds: tuple[tuple[int, int], ...]
     score: tuple[tuple[int, int], ...]
@@ -83,6 +83,7 @@ class Engine:
         self.flag_names: tuple[str, ...] = tuple(scenario.flags)
         self.dims: tuple[str, ...] = scenario.dimensions()
         self.start_mood = np.array([scenario.student.mood[m] for m in self.moods], dtype=np.float64)
+        self.start_mood.flags.writeable = False
         self.jitter = scenario.student.jitter
         self.drift = scenario.student.drift
         self.scene_bit = {sid: 1 << i for i, sid in enumerate(scenario.scenes)}
@@ -118,8 +119,8 @@ class Engine:
 
         A guard reads moods, flags, `turns`, visited scenes and chosen choices; `once` reads the
         choice's own bit. What no guard reachable from a scene reads cannot change its future, so
-        two states that differ only there have the same future. Propagated backwards over the
-        scene graph until nothing changes."""
+        two states that differ only there have the same future. Gathered backwards over the scene
+        graph, one strongly connected part at a time."""
         sc = self.scenario
         local: dict[str, list[int]] = {}
         succ: dict[str, set[str]] = {}
@@ -148,21 +149,18 @@ class Engine:
             if scene.timeout is not None:
                 targets.add(scene.timeout.goto)
             succ[sid] = {t for t in targets if t in sc.scenes}
-        pred: dict[str, list[str]] = {sid: [] for sid in sc.scenes}
-        for sid, ts in succ.items():
-            for t in ts:
-                pred[t].append(sid)
-        needs = {sid: list(v) for sid, v in local.items()}
-        work = list(sc.scenes)
-        while work:
-            t = work.pop()
-            nt = needs[t]
-            for sid in pred[t]:
-                ns = needs[sid]
-                new = [ns[0] or nt[0], ns[1] | nt[1], ns[2] | nt[2], ns[3] | nt[3], ns[4] or nt[4]]
-                if new != ns:
-                    needs[sid] = new
-                    work.append(sid)
+        # Each strongly connected part of the scene graph shares one need (every scene in it can
+        # reach every other); Tarjan's order gives the parts sinks first, so each is met once, after
+        # every part it can reach.
+        needs: dict[str, list[int]] = {}
+        for part in _components(succ):
+            need = [False, 0, 0, 0, False]
+            inside = set(part)
+            for sid in part:
+                for n in [local[sid]] + [needs[t] for t in succ[sid] if t not in inside]:
+                    need = [need[0] or n[0], need[1] | n[1], need[2] | n[2], need[3] | n[3], need[4] or n[4]]
+            for sid in part:
+                needs[sid] = need
         out: dict[str, Needs] = {}
         for sid, (mood, fmask, vmask, cmask, turns) in needs.items():
             fidx = tuple(i for i in range(len(self.flag_names)) if fmask >> i & 1)
@@ -177,7 +175,7 @@ class Engine:
         mood, fidx, vmask, cmask, turns = self._needs[state.scene]
         return (
             state.scene,
-            state.mood.tobytes() if mood else None,
+            state.mood if mood else None,
             tuple(state.flags[i] for i in fidx),
             state.visited & vmask,
             state.chosen & cmask,
@@ -187,9 +185,10 @@ class Engine:
     def _compile(self, eff: Effect, bit: int) -> _Compiled:
         delta = None
         if eff.mood:
-            delta = np.zeros(len(self.moods))
+            dense = [0.0] * len(self.moods)
             for name, d in eff.mood.items():
-                delta[self._mood_ix[name]] = d
+                dense[self._mood_ix[name]] = float(d)
+            delta = tuple(dense)
         return _Compiled(
             eff,
             bit,
@@ -216,7 +215,7 @@ class Engine:
                 return lambda s: s.turns
             if name in self._mood_ix:
                 i = self._mood_ix[name]
-                return lambda s: float(s.mood[i])
+                return lambda s: s.mood[i]
             j = self._flag_ix[name]
             return lambda s: s.flags[j]
         if t[0] == "visited":
@@ -232,12 +231,11 @@ class Engine:
         and the `next` scenes passed on the way. With no `rng`, the unjittered starting mood: the
         start every search of the scenario's own states uses (simulator.core.search.start_state)."""
         if rng is None:
-            baseline = self.start_mood.copy()
+            baseline = tuple(float(v) for v in self.start_mood)
         else:
             # format: "each value is its start plus a uniform draw in [-jitter, +jitter] ... clipped"
             draw = rng.uniform(-self.jitter, self.jitter, size=len(self.moods))
-            baseline = np.clip(self.start_mood + draw, 0.0, 1.0)
-        baseline.flags.writeable = False
+            baseline = tuple(float(v) for v in np.clip(self.start_mood + draw, 0.0, 1.0))
         start = self.scenario.start
         state = State(
             start,
@@ -292,13 +290,14 @@ class Engine:
     def effects(self, state: State, comp: _Compiled, goto: str | None = None) -> State:
         """A turn's effects, in the format's order; then, with `goto`, entering that scene (as
         `enter` does: one new state instead of two, since the analysis makes millions)."""
+        # Plain floats, not numpy: the same IEEE operations in the same order (so the same values to
+        # the last bit), without numpy's cost on vectors of three or four.
         mood = state.mood
         if comp.delta is not None:
-            mood = (mood + comp.delta).clip(0.0, 1.0)  # the method skips np.clip's dispatch: same result
-        if self.drift:
-            mood = mood + self.drift * (state.baseline - mood)
-        if mood is not state.mood:
-            mood.flags.writeable = False
+            mood = tuple(min(max(m + d, 0.0), 1.0) for m, d in zip(mood, comp.delta))
+        drift = self.drift
+        if drift:
+            mood = tuple(m + drift * (b - m) for m, b in zip(mood, state.baseline))
         flags = state.flags
         if comp.sets or comp.adds:
             fl = list(flags)
@@ -351,7 +350,7 @@ class Engine:
     def ended(self, state: State) -> bool:
         return self.scenario.scenes[state.scene].ending is not None
 
-    def mood_dict(self, mood: np.ndarray) -> dict[str, float]:
+    def mood_dict(self, mood: tuple[float, ...]) -> dict[str, float]:
         return {m: float(v) for m, v in zip(self.moods, mood)}
 
     def flags_dict(self, state: State) -> MappingProxyType[str, bool | int]:
@@ -442,3 +441,47 @@ class SceneMachine:
 
 def _trigger(scene: str, choice_id: str | None) -> str:
     return f"{scene}/{choice_id}" if choice_id is not None else f"{scene}/timeout"
+
+
+def _components(succ: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of a graph, each after every component it can reach.
+
+    Tarjan's algorithm, without recursion (a scenario may have 10,000 scenes in a chain)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    u = work[-1][0]
+                    low[u] = min(low[u], low[v])
+                if low[v] == index[v]:
+                    part = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        part.append(w)
+                        if w == v:
+                            break
+                    out.append(part)
+    return out
