@@ -176,7 +176,7 @@ def analyze(engine: Engine, state: State, budget: int | None = None, *, paths: b
                 assert edge.error is not None
                 raise edge.error
             cid = getattr(edge.move.effect, "id", None)
-            if cid is not None and edge.move.bit:
+            if cid is not None and edge.move.index >= 0:
                 taken.add((s.scene, cid))
             scenes.update(edge.passed)
             if edge.status == ON_PATH:

@@ -202,7 +202,7 @@ def _entered(engine: Engine, s: State, key: StateKey, walk: Walk, out: dict[tupl
         if g is not None:
             holds = bool(g(s))
             walk.guards.setdefault((s.scene, c.id), set()).add(holds)
-        if holds and not (c.once and s.chosen & comp.bit):
+        if holds and not (c.once and s.chosen >> comp.index & 1):
             walk.offered.add((s.scene, c.id))
             offered = True
     if not offered:

@@ -25,6 +25,7 @@ _WORDING_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(WORDING, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+_WORDING_LOWER = re.compile(_WORDING_RE.pattern)  # for lowered ASCII text
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 
@@ -207,9 +208,13 @@ def _wording(sc: Scenario, scene) -> list[ScenarioError]:
     if scene.ending and scene.ending in sc.endings:
         e = sc.endings[scene.ending]
         places.append((_QUOTED.sub(" ", f"{e.title} {e.debrief or ''}"), e.at, f"ending '{e.id}'"))
-    # one search over the scene's texts finds whether there is anything to report at all (the usual
-    # answer is no); \0 is no word character, so no phrase spans two texts
-    if _WORDING_RE.search("\0".join(text or "" for text, _, _ in places)) is None:
+    # One search over the scene's texts finds whether there is anything to report at all (the usual
+    # answer is no); \0 is no word character, so no phrase spans two texts. ASCII text lowered
+    # matches exactly as IGNORECASE would, and twice as fast; other text keeps IGNORECASE (which
+    # also lets 'K', the Kelvin sign, match 'k').
+    joined = "\0".join(text or "" for text, _, _ in places)
+    found = _WORDING_LOWER.search(joined.lower()) if joined.isascii() else _WORDING_RE.search(joined)
+    if found is None:
         return out
     for text, at, where in places:
         for m in _WORDING_RE.finditer(text or ""):

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 GuardFn = Callable[["State"], bool]  # a compiled guard: does it hold in this state?
 # Per scene: reads mood, flag indices, visited-scene mask, chosen-choice mask, reads turns.
-Needs = tuple[bool, tuple[int, ...], int, int, bool]
+# mood read?, flag indices, visited mask and its lowest bit, chosen mask and its lowest bit, turns read?
+Needs = tuple[bool, tuple[int, ...], int, int, int, int, bool]
 # Engine.key: scene, mood bytes, flags, visited, chosen, turns (None where no guard ahead reads it).
-StateKey = tuple[str, bytes | None, tuple[bool | int, ...], int, int, int | None]
+StateKey = tuple[str, tuple[float, ...] | None, tuple[bool | int, ...], int, int, int | None]
 
 
 class EngineError(Exception):
@@ -67,7 +68,9 @@ class _Compiled:
     """An effect (choice or timeout) turned into index operations."""
 
     effect: Effect
-    bit: int  # 0 for a timeout
+    # The choice's place in the engine-wide numbering of `State.chosen`, -1 for a timeout. An
+    # index, not the mask 1 << index: a scenario of 30,000 choices would keep 50 MB of masks.
+    index: int
     delta: tuple[float, ...] | None  # one per mood dimension (0.0 where the effect has none)
     sets: tuple[tuple[int, bool | int], ...]
     adds: tuple[tuple[int, int], ...]
@@ -86,16 +89,15 @@ class Engine:
         self.start_mood.flags.writeable = False
         self.jitter = scenario.student.jitter
         self.drift = scenario.student.drift
-        self.scene_bit = {sid: 1 << i for i, sid in enumerate(scenario.scenes)}
+        # Indices into State.visited and State.chosen (masks are made when needed, see _Compiled).
+        self.scene_index = {sid: i for i, sid in enumerate(scenario.scenes)}
         self._mood_ix = {m: i for i, m in enumerate(self.moods)}
         self._flag_ix = {f: i for i, f in enumerate(self.flag_names)}
         self._dim_ix = {d: i for i, d in enumerate(self.dims)}
-        self.choice_bit: dict[tuple[str, str], int] = {}
-        n = 0
+        self.choice_index: dict[tuple[str, str], int] = {}
         for sid, scene in scenario.scenes.items():
             for c in scene.choices or ():
-                self.choice_bit[(sid, c.id)] = 1 << n
-                n += 1
+                self.choice_index[(sid, c.id)] = len(self.choice_index)
         self._guards: dict[int, GuardFn] = {}
         self._choices: dict[str, tuple[tuple[Choice, _Compiled, GuardFn | None], ...]] = {}
         self._timeouts: dict[str, _Compiled] = {}
@@ -103,10 +105,10 @@ class Engine:
         for sid, scene in scenario.scenes.items():
             if scene.choices is not None:
                 self._choices[sid] = tuple(
-                    (c, self._compile(c, self.choice_bit[(sid, c.id)]), self.guard(c.guard)) for c in scene.choices
+                    (c, self._compile(c, self.choice_index[(sid, c.id)]), self.guard(c.guard)) for c in scene.choices
                 )
             if scene.timeout is not None:
-                self._timeouts[sid] = self._compile(scene.timeout, 0)
+                self._timeouts[sid] = self._compile(scene.timeout, -1)
             if scene.next is not None:
                 self._routes[sid] = tuple((self.guard(r.guard), r.goto) for r in scene.next)
 
@@ -138,12 +140,14 @@ class Engine:
                     elif name == "turns":
                         need[4] = True
                 for v, _ in g.visits:
-                    need[2] |= self.scene_bit.get(v, 0)
+                    if v in self.scene_index:
+                        need[2] |= 1 << self.scene_index[v]
                 for a, b, _ in g.choices:
-                    need[3] |= self.choice_bit.get((a, b), 0)
+                    if (a, b) in self.choice_index:
+                        need[3] |= 1 << self.choice_index[(a, b)]
             for c in scene.choices or ():
                 if c.once:
-                    need[3] |= self.choice_bit[(sid, c.id)]
+                    need[3] |= 1 << self.choice_index[(sid, c.id)]
             local[sid] = need
             targets = {c.goto for c in scene.choices or ()} | {r.goto for r in scene.next or ()}
             if scene.timeout is not None:
@@ -164,7 +168,7 @@ class Engine:
         out: dict[str, Needs] = {}
         for sid, (mood, fmask, vmask, cmask, turns) in needs.items():
             fidx = tuple(i for i in range(len(self.flag_names)) if fmask >> i & 1)
-            out[sid] = (bool(mood), fidx, vmask, cmask, bool(turns))
+            out[sid] = (bool(mood), fidx, vmask, _low_bit(vmask), cmask, _low_bit(cmask), bool(turns))
         return out
 
     def key(self, state: State) -> StateKey:
@@ -172,17 +176,20 @@ class Engine:
 
         The analysis and `check` treat a repeat of this key on one path as a repeat of the whole
         state (format: Scoring dimensions): nothing that can matter has changed."""
-        mood, fidx, vmask, cmask, turns = self._needs[state.scene]
+        mood, fidx, vmask, vlow, cmask, clow, turns = self._needs[state.scene]
+        # The masked bits are shifted down to the scene's lowest one: the same key for the same
+        # bits (every key names its scene, so each is shifted alike), and a small int where the
+        # scene's mask starts far up a large scenario's numbering, instead of kilobytes per key.
         return (
             state.scene,
             state.mood if mood else None,
             tuple(state.flags[i] for i in fidx),
-            state.visited & vmask,
-            state.chosen & cmask,
+            (state.visited & vmask) >> vlow,
+            (state.chosen & cmask) >> clow,
             state.turns if turns else None,
         )
 
-    def _compile(self, eff: Effect, bit: int) -> _Compiled:
+    def _compile(self, eff: Effect, index: int) -> _Compiled:
         delta = None
         if eff.mood:
             dense = [0.0] * len(self.moods)
@@ -191,7 +198,7 @@ class Engine:
             delta = tuple(dense)
         return _Compiled(
             eff,
-            bit,
+            index,
             delta,
             tuple((self._flag_ix[f], v) for f, v in eff.set.items()),
             tuple((self._flag_ix[f], v) for f, v in eff.add.items()),
@@ -219,9 +226,9 @@ class Engine:
             j = self._flag_ix[name]
             return lambda s: s.flags[j]
         if t[0] == "visited":
-            bit = self.scene_bit[t[1]]
+            bit = 1 << self.scene_index[t[1]]
             return lambda s: (s.visited & bit) != 0
-        bit = self.choice_bit[(t[1], t[2])]
+        bit = 1 << self.choice_index[(t[1], t[2])]
         return lambda s: (s.chosen & bit) != 0
 
     # --- the rules ---------------------------------------------------------------------------
@@ -243,7 +250,7 @@ class Engine:
             baseline,
             tuple(self.scenario.flags.values()),
             0,
-            self.scene_bit[start],
+            1 << self.scene_index[start],
             0,
             (0,) * len(self.dims),
         )
@@ -257,7 +264,7 @@ class Engine:
         """The choices the teacher can take now (format: Choices, `if` and `once`)."""
         out = []
         for c, comp, g in self._choices.get(state.scene, ()):
-            if c.once and state.chosen & comp.bit:
+            if c.once and state.chosen >> comp.index & 1:
                 continue
             if g is not None and not g(state):
                 continue
@@ -269,7 +276,7 @@ class Engine:
         out = [
             comp
             for c, comp, g in self._choices.get(state.scene, ())
-            if not (c.once and state.chosen & comp.bit) and (g is None or g(state))
+            if not (c.once and state.chosen >> comp.index & 1) and (g is None or g(state))
         ]
         t = self._timeouts.get(state.scene)
         if t is not None:
@@ -314,12 +321,13 @@ class Engine:
             raw = tuple(r)
         scene, visited = state.scene, state.visited
         if goto is not None:
-            scene, visited = goto, visited | self.scene_bit[goto]
-        return State(scene, mood, state.baseline, flags, state.turns + 1, visited, state.chosen | comp.bit, raw)
+            scene, visited = goto, visited | 1 << self.scene_index[goto]
+        chosen = state.chosen if comp.index < 0 else state.chosen | 1 << comp.index
+        return State(scene, mood, state.baseline, flags, state.turns + 1, visited, chosen, raw)
 
     def enter(self, state: State, scene: str) -> State:
         s = state
-        return State(scene, s.mood, s.baseline, s.flags, s.turns, s.visited | self.scene_bit[scene], s.chosen, s.raw)
+        return State(scene, s.mood, s.baseline, s.flags, s.turns, s.visited | 1 << self.scene_index[scene], s.chosen, s.raw)
 
     def next_scene(self, state: State) -> str | None:
         """Where a `next` scene sends the run now (first guard that holds), or None for other scenes."""
@@ -441,6 +449,11 @@ class SceneMachine:
 
 def _trigger(scene: str, choice_id: str | None) -> str:
     return f"{scene}/{choice_id}" if choice_id is not None else f"{scene}/timeout"
+
+
+def _low_bit(mask: int) -> int:
+    """The position of the lowest set bit of `mask` (0 for none)."""
+    return (mask & -mask).bit_length() - 1 if mask else 0
 
 
 def _components(succ: dict[str, set[str]]) -> list[list[str]]:

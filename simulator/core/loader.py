@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 
@@ -132,6 +132,9 @@ class _Reader:
         self.diags: list[ScenarioError] = []
         # What is being read (scene, choice, cue, ending ids): the subjects of any diagnostic now.
         self.about: dict[str, str] = {}
+        # With no anchor in the file no node is shared, so each scene's nodes can be taken out of
+        # the tree once read: a large file's tree is freed while its model grows.
+        self.consume = False
 
     # --- reporting ---------------------------------------------------------------------------
 
@@ -368,10 +371,11 @@ def read_scenario(
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     try:
         text = yn.decode(raw, file) if isinstance(data, bytes) else data
-        root = yn.parse(text, file)
+        root, anchored = yn.read(text, file)
     except ScenarioError as e:
         return None, [e]
     r = _Reader(file)
+    r.consume = not anchored
     scenario = _build(r, root, hashlib.sha256(raw).hexdigest(), stem)
     # A node reused through an alias is read once per use: say each of its problems once.
     unique = {(d.sort_key(), d.hint): d for d in r.diags}
@@ -752,7 +756,7 @@ def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> 
     scenes: dict[str, Scene] = {}
     if not m.pairs:
         r.error(m, "scenes needs at least one scene", code="missing-value")
-    for k, v in m.pairs:
+    for k, v in _taken(m.pairs, r.consume):
         if k.text in scenes:
             continue
         sid = r.check_slug(k, k.text, "scene id")
@@ -762,6 +766,16 @@ def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> 
             scenes[sid] = s
     r.about = {}
     return scenes
+
+
+def _taken(pairs: list[tuple[yn.Scalar, yn.Node]], consume: bool) -> Iterator[tuple[yn.Scalar, yn.Node]]:
+    """The pairs in order; with `consume`, each is taken out of the list as it is given."""
+    if not consume:
+        yield from pairs
+        return
+    pairs.reverse()
+    while pairs:
+        yield pairs.pop()
 
 
 def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Scene | None:

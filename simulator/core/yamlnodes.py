@@ -61,18 +61,20 @@ _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "o
 
 
 class Node:
-    __slots__ = ("line", "col", "size")
+    __slots__ = ("line", "col")
 
     kind = "node"
+    size = 1  # nodes in this subtree, aliases expanded (a collection keeps its own count)
 
     def __init__(self, line: int, col: int) -> None:
         self.line = line
         self.col = col
-        self.size = 1  # nodes in this subtree, aliases expanded
 
 
 class Scalar(Node):
-    __slots__ = ("value", "tag", "text", "style")
+    # No tag kept: `value` says what it was read as, and a large file makes hundreds of thousands
+    # of scalars, so each slot costs megabytes.
+    __slots__ = ("value", "text", "style")
 
     kind = "scalar"
 
@@ -80,20 +82,20 @@ class Scalar(Node):
         # Node.__init__ written out: a large file makes hundreds of thousands of scalars
         self.line = line
         self.col = col
-        self.size = 1
         self.text = text  # as written (without quotes)
-        self.tag = tag
         self.style = style  # None (plain), "'", '"', "|" or ">"
         self.value = text if tag == STR else _construct(text, tag)
 
 
 class Mapping(Node):
-    __slots__ = ("pairs", "flow")
+    __slots__ = ("pairs", "flow", "size")
 
     kind = "mapping"
 
     def __init__(self, line: int, col: int, flow: bool = False) -> None:
-        super().__init__(line, col)
+        self.line = line
+        self.col = col
+        self.size = 1
         self.pairs: list[tuple[Scalar, Node]] = []
         self.flow = flow  # written {like: this}
 
@@ -108,12 +110,14 @@ class Mapping(Node):
 
 
 class Sequence(Node):
-    __slots__ = ("items",)
+    __slots__ = ("items", "size")
 
     kind = "sequence"
 
     def __init__(self, line: int, col: int) -> None:
-        super().__init__(line, col)
+        self.line = line
+        self.col = col
+        self.size = 1
         self.items: list[Node] = []
 
 
@@ -218,6 +222,13 @@ def decode(data: bytes, file: str) -> str:
 
 def parse(text: str, file: str) -> Node:
     """The tree of the one YAML document in `text`; ScenarioError for anything unreadable."""
+    return read(text, file)[0]
+
+
+def read(text: str, file: str) -> tuple[Node, bool]:
+    """The tree of `text`, as `parse` gives it, and whether any of its nodes has an anchor.
+
+    Without anchors no node is shared, so a reader may take parts out of the tree as it goes."""
     if len(text) > MAX_FILE_BYTES:  # characters never outnumber bytes
         raise ScenarioError(
             file,
@@ -339,7 +350,7 @@ def _syntax_hint(problem: str) -> str | None:
     return None
 
 
-def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> Node:
+def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> tuple[Node, bool]:
     stack: list[list[Any]] = []  # [node, pending key, anchor]
     anchors: dict[str, Node] = {}
     open_anchors: set[str] = set()
@@ -356,6 +367,13 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
         ev.AliasEvent,
     )
     resolvers = _resolvers.get
+    # Shared objects where a large file would make one per value: the line numbers (one int each
+    # above 256; libyaml also breaks lines at a lone CR, NEL and the Unicode separators, so counting
+    # all of them over-counts, which is harmless), and short texts, which repeat (keys, ids).
+    line_no = list(range(1, sum(text.count(b) for b in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2))
+    lines = len(line_no)
+    shared: dict[str, str] = {}
+    share = shared.setdefault
     parser = loader(text)
     try:
         # what yaml.parse does, without its generator between each event and this loop
@@ -368,10 +386,14 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
             node: Node
             if cls is Sca:
                 mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line = mark.line
+                line = line_no[line] if line < lines else line + 1
+                col = mark.column + 1
                 tag = event.tag
+                value = event.value
+                if len(value) <= 24:
+                    value = share(value, value)
                 if event.implicit[0]:  # a plain scalar's core tag, as PyYAML's SafeLoader resolves it
-                    value = event.value
                     tag = STR
                     for t, regexp in resolvers(value[:1], ()):
                         if regexp.match(value):
@@ -382,7 +404,7 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
                 elif tag not in _CORE_TAGS:
                     raise _tag_error(file, line, col, tag)
                 try:
-                    node = Scalar(line, col, event.value, tag, event.style or None)
+                    node = Scalar(line, col, value, tag, event.style or None)
                 except _BadNumber as e:
                     raise _number_error(
                         file, line, col, event.value, tag, str(e), explicit=not event.implicit[0]
@@ -394,7 +416,10 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
                 if expanded > MAX_NODES:
                     raise _too_many(file, node, written < expanded)
             elif cls is MapS or cls is SeqS:
-                line, col = _mark(event.start_mark)
+                mark = event.start_mark
+                line = mark.line
+                line = line_no[line] if line < lines else line + 1
+                col = mark.column + 1
                 if event.tag and event.tag not in _CORE_TAGS:
                     raise _tag_error(file, line, col, event.tag)
                 if len(stack) >= MAX_DEPTH:
@@ -496,7 +521,7 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
             hint="a scenario starts with 'format: rehearse/1'; see docs/format.md (Limits) and the examples in scenarios/",
             code="empty",
         )
-    return root
+    return root, bool(anchors) or bool(open_anchors)
 
 
 def _too_many(file: str, node: Node, aliased: bool) -> ScenarioError:
