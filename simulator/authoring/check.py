@@ -102,35 +102,37 @@ def _check_file(path: str, lint: bool) -> FileReport:
             from simulator.authoring.lint import lint_scenario
 
             report.diagnostics.extend(lint_scenario(scenario, walk))
-        report.diagnostics = silence(report.diagnostics, path)
+    # the file's text is read again for these two only where diagnostics point
+    lines = SourceLines.read(path, [d.line for d in report.diagnostics]) if report.diagnostics else None
+    if scenario is not None:
+        report.diagnostics = silence(report.diagnostics, path, lines)
         report.diagnostics.sort(key=ScenarioError.sort_key)
-    with_ranges(report.diagnostics, path)
+    with_ranges(report.diagnostics, path, lines)
     return report
 
 
-def with_ranges(diags: list[ScenarioError], path: str) -> None:
+def with_ranges(diags: list[ScenarioError], path: str, lines: SourceLines | None = None) -> None:
     """Give each diagnostic of `path` that has none the end of the token it points at."""
     todo = [d for d in diags if d.end is None and d.file == path]
     if not todo:
         return
-    try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    lines = lines if lines is not None else SourceLines.read(path, [d.line for d in todo])
+    if lines is None:
         return
     for d in todo:
-        d.end = token_end(lines, d.line, d.col)
+        d.end = token_end(lines, d.line, d.col)  # type: ignore[arg-type]  # a list as token_end reads one
 
 
 IGNORE = re.compile(r"#\s*rehearse:\s*ignore\[([a-z0-9, -]+)\]")
 
 
-def silence(diags: list[ScenarioError], path: str) -> list[ScenarioError]:
+def silence(diags: list[ScenarioError], path: str, lines: SourceLines | None = None) -> list[ScenarioError]:
     """Drop warnings whose line carries `# rehearse: ignore[code]` (several codes: comma-separated)."""
-    if not any(d.severity == "warning" for d in diags):
+    warned = [d.line for d in diags if d.severity == "warning"]
+    if not warned:
         return diags
-    try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    lines = lines if lines is not None else SourceLines.read(path, warned)
+    if lines is None:
         return diags
     out = []
     for d in diags:
@@ -140,6 +142,50 @@ def silence(diags: list[ScenarioError], path: str) -> list[ScenarioError]:
                 continue
         out.append(d)
     return out
+
+
+# What str.splitlines() splits at, as one line ending each (\r\n is one).
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])?")
+
+
+class SourceLines:
+    """The lines of a file that diagnostics point at, and the `WINDOW` after each: what `silence`
+    and `token_end` read (a token can run on to later lines), without a string for every line of
+    a large file. Indexed from 0 like the list `splitlines()` gives, with its length."""
+
+    WINDOW = 200
+
+    def __init__(self, kept: dict[int, str], count: int) -> None:
+        self._kept, self._count = kept, count
+
+    @classmethod
+    def read(cls, path: str, rows: Iterable[int]) -> SourceLines | None:
+        """The lines of `path` around 1-based `rows` (None if the file cannot be read)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return cls.of(text, rows)
+
+    @classmethod
+    def of(cls, text: str, rows: Iterable[int]) -> SourceLines:
+        wanted = sorted({r - 1 for r in rows if r >= 1})
+        kept: dict[int, str] = {}
+        count, w = 0, 0
+        for count, m in enumerate(_LINE.finditer(text)):
+            if m.end() == m.start():  # the empty match at the end
+                break
+            while w < len(wanted) and wanted[w] + cls.WINDOW < count:
+                w += 1
+            if w < len(wanted) and wanted[w] <= count:
+                kept[count] = m.group()[: m.start(1) - m.start()] if m.group(1) else m.group()
+        return cls(kept, count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: int) -> str:
+        return self._kept.get(i, "")
 
 
 def explore_checks(scenario: Scenario, max_states: int | None = None, walk: Walk | None = None) -> list[ScenarioError]:

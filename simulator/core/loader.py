@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -756,7 +756,7 @@ def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> 
     scenes: dict[str, Scene] = {}
     if not m.pairs:
         r.error(m, "scenes needs at least one scene", code="missing-value")
-    for k, v in _taken(m.pairs, r.consume):
+    for k, v in m.take() if r.consume else m.pairs:
         if k.text in scenes:
             continue
         sid = r.check_slug(k, k.text, "scene id")
@@ -766,16 +766,6 @@ def _scenes(r: _Reader, node: yn.Node | None, moods, flags, rubric, endings) -> 
             scenes[sid] = s
     r.about = {}
     return scenes
-
-
-def _taken(pairs: list[tuple[yn.Scalar, yn.Node]], consume: bool) -> Iterator[tuple[yn.Scalar, yn.Node]]:
-    """The pairs in order; with `consume`, each is taken out of the list as it is given."""
-    if not consume:
-        yield from pairs
-        return
-    pairs.reverse()
-    while pairs:
-        yield pairs.pop()
 
 
 def _scene(r: _Reader, ctx: _Ctx, sid: str, key: yn.Scalar, node: yn.Node) -> Scene | None:

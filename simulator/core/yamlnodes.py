@@ -88,7 +88,9 @@ class Scalar(Node):
 
 
 class Mapping(Node):
-    __slots__ = ("pairs", "flow", "size")
+    # Keys and values in two lists, not a list of pairs: a tuple per pair would cost a large file
+    # tens of megabytes. `pairs` makes the pairs when they are read.
+    __slots__ = ("keys_", "values", "flow", "size")
 
     kind = "mapping"
 
@@ -96,17 +98,30 @@ class Mapping(Node):
         self.line = line
         self.col = col
         self.size = 1
-        self.pairs: list[tuple[Scalar, Node]] = []
+        self.keys_: list[Scalar] = []
+        self.values: list[Node] = []
         self.flow = flow  # written {like: this}
 
+    @property
+    def pairs(self) -> list[tuple[Scalar, Node]]:
+        """(key, value) in the order written."""
+        return list(zip(self.keys_, self.values))
+
     def get(self, key: str) -> Node | None:
-        for k, v in self.pairs:
+        for k, v in zip(self.keys_, self.values):
             if k.text == key:
                 return v
         return None
 
     def keys(self) -> list[str]:
-        return [k.text for k, _ in self.pairs]
+        return [k.text for k in self.keys_]
+
+    def take(self) -> Iterator[tuple[Scalar, Node]]:
+        """The pairs in order, each taken out of the mapping as it is given (which frees it)."""
+        self.keys_.reverse()
+        self.values.reverse()
+        while self.keys_:
+            yield self.keys_.pop(), self.values.pop()
 
 
 class Sequence(Node):
@@ -506,7 +521,8 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
                         )
                     top[1] = node
                 else:
-                    parent.pairs.append((top[1], node))
+                    parent.keys_.append(top[1])
+                    parent.values.append(node)
                     top[1] = None
             else:
                 parent.items.append(node)
@@ -561,10 +577,10 @@ def _tag_error(file: str, line: int, col: int, tag: str) -> ScenarioError:
 
 def duplicate_keys(node: Mapping) -> Iterator[Scalar]:
     """Each key of `node` that repeats an earlier key (PyYAML would keep only the last)."""
-    if len({k.text for k, _ in node.pairs}) == len(node.pairs):
+    if len({k.text for k in node.keys_}) == len(node.keys_):
         return  # the usual case, found without a loop in Python
     seen: set[str] = set()
-    for k, _ in node.pairs:
+    for k in node.keys_:
         if k.text in seen:
             yield k
         seen.add(k.text)
