@@ -10,6 +10,7 @@ The walk is simulator.core.search (from the unjittered start; at most MAX_STATES
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -144,14 +145,11 @@ def silence(diags: list[ScenarioError], path: str, lines: SourceLines | None = N
     return out
 
 
-# What str.splitlines() splits at, as one line ending each (\r\n is one).
-_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])?")
-
-
 class SourceLines:
     """The lines of a file that diagnostics point at, and the `WINDOW` after each: what `silence`
     and `token_end` read (a token can run on to later lines), without a string for every line of
-    a large file. Indexed from 0 like the list `splitlines()` gives, with its length."""
+    a large file, or the whole text at once. Indexed from 0 like the list `splitlines()` gives,
+    with its length."""
 
     WINDOW = 200
 
@@ -162,23 +160,29 @@ class SourceLines:
     def read(cls, path: str, rows: Iterable[int]) -> SourceLines | None:
         """The lines of `path` around 1-based `rows` (None if the file cannot be read)."""
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            with open(path, encoding="utf-8", errors="replace", newline="") as f:
+                return cls._scan(f, rows)
         except OSError:
             return None
-        return cls.of(text, rows)
 
     @classmethod
     def of(cls, text: str, rows: Iterable[int]) -> SourceLines:
+        return cls._scan(io.StringIO(text, newline=""), rows)
+
+    @classmethod
+    def _scan(cls, pieces: Iterable[str], rows: Iterable[int]) -> SourceLines:
+        # The stream gives pieces ending at \n, \r or \r\n; splitlines() splits each at the rest of
+        # its breaks, and no line spans two pieces, so the lines are those of the whole text.
         wanted = sorted({r - 1 for r in rows if r >= 1})
         kept: dict[int, str] = {}
         count, w = 0, 0
-        for count, m in enumerate(_LINE.finditer(text)):
-            if m.end() == m.start():  # the empty match at the end
-                break
-            while w < len(wanted) and wanted[w] + cls.WINDOW < count:
-                w += 1
-            if w < len(wanted) and wanted[w] <= count:
-                kept[count] = m.group()[: m.start(1) - m.start()] if m.group(1) else m.group()
+        for piece in pieces:
+            for line in piece.splitlines():
+                while w < len(wanted) and wanted[w] + cls.WINDOW < count:
+                    w += 1
+                if w < len(wanted) and wanted[w] <= count:
+                    kept[count] = line
+                count += 1
         return cls(kept, count)
 
     def __len__(self) -> int:

@@ -370,8 +370,7 @@ def read_scenario(
     """Load scenario text and return it (None if it has errors) with every diagnostic, sorted."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     try:
-        text = yn.decode(raw, file) if isinstance(data, bytes) else data
-        root, anchored = yn.read(text, file)
+        root, anchored = yn.read(yn.utf8(raw, file) if isinstance(data, bytes) else data, file)
     except ScenarioError as e:
         return None, [e]
     r = _Reader(file)

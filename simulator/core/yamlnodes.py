@@ -235,16 +235,24 @@ def decode(data: bytes, file: str) -> str:
     return text
 
 
+def utf8(data: bytes, file: str) -> bytes:
+    """A file's bytes, checked as `decode` checks them, without a byte-order mark: what `read`
+    can be given instead of text, so a large file is not held twice (as bytes and as text)."""
+    decode(data, file)
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
 def parse(text: str, file: str) -> Node:
     """The tree of the one YAML document in `text`; ScenarioError for anything unreadable."""
     return read(text, file)[0]
 
 
-def read(text: str, file: str) -> tuple[Node, bool]:
-    """The tree of `text`, as `parse` gives it, and whether any of its nodes has an anchor.
+def read(source: str | bytes, file: str) -> tuple[Node, bool]:
+    """The tree of `source`, as `parse` gives it, and whether any of its nodes has an anchor.
 
-    Without anchors no node is shared, so a reader may take parts out of the tree as it goes."""
-    if len(text) > MAX_FILE_BYTES:  # characters never outnumber bytes
+    `source` is text, or UTF-8 bytes that `utf8` checked. Without anchors no node is shared, so a
+    reader may take parts out of the tree as it goes."""
+    if len(source) > MAX_FILE_BYTES:  # characters never outnumber bytes
         raise ScenarioError(
             file,
             1,
@@ -255,20 +263,24 @@ def read(text: str, file: str) -> tuple[Node, bool]:
         )
     with no_gc():
         try:
-            return _build(text, file, _Loader)
+            return _build(source, file, _Loader)
         except yaml.MarkedYAMLError as e:
             if _LIBYAML_DEPTH in (e.problem or "") and _Loader is not yaml.SafeLoader:
-                raise _too_deep(text, file, e) from None
+                raise _too_deep(_text(source), file, e) from None
             raise _syntax_error(file, e) from None
         except yaml.reader.ReaderError as e:
-            raise _reader_error(text, file, e, _Loader is not yaml.SafeLoader) from None
+            raise _reader_error(_text(source), file, e, _Loader is not yaml.SafeLoader) from None
         except yaml.YAMLError as e:
             raise ScenarioError(file, 1, 1, f"YAML syntax: {e}", code="yaml-syntax") from None
         except UnicodeEncodeError as e:  # a lone surrogate in text given as str (files are decoded)
-            line, col = _line_col(text, e.start)
+            line, col = _line_col(_text(source), e.start)
             raise ScenarioError(
                 file, line, col, "the text holds a character that is not Unicode (a lone surrogate)", code="not-utf8"
             ) from None
+
+
+def _text(source: str | bytes) -> str:
+    return source if isinstance(source, str) else source.decode("utf-8", "replace")
 
 
 # libyaml's own nesting limit (PyYAML 6.0.4's wheels; older ones have none). Its scanner reads a flow
@@ -365,7 +377,7 @@ def _syntax_hint(problem: str) -> str | None:
     return None
 
 
-def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> tuple[Node, bool]:
+def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> tuple[Node, bool]:
     stack: list[list[Any]] = []  # [node, pending key, anchor]
     anchors: dict[str, Node] = {}
     open_anchors: set[str] = set()
@@ -385,7 +397,11 @@ def _build(text: str, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafe
     # Shared objects where a large file would make one per value: the line numbers (one int each
     # above 256; libyaml also breaks lines at a lone CR, NEL and the Unicode separators, so counting
     # all of them over-counts, which is harmless), and short texts, which repeat (keys, ids).
-    line_no = list(range(1, sum(text.count(b) for b in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2))
+    breaks = ("\n", "\r", "\x85", "\u2028", "\u2029")
+    if isinstance(text, bytes):
+        line_no = list(range(1, sum(text.count(b.encode()) for b in breaks) + 2))
+    else:
+        line_no = list(range(1, sum(text.count(b) for b in breaks) + 2))
     lines = len(line_no)
     shared: dict[str, str] = {}
     share = shared.setdefault
