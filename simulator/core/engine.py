@@ -327,7 +327,9 @@ class Engine:
 
     def enter(self, state: State, scene: str) -> State:
         s = state
-        return State(scene, s.mood, s.baseline, s.flags, s.turns, s.visited | 1 << self.scene_index[scene], s.chosen, s.raw)
+        return State(
+            scene, s.mood, s.baseline, s.flags, s.turns, s.visited | 1 << self.scene_index[scene], s.chosen, s.raw
+        )
 
     def next_scene(self, state: State) -> str | None:
         """Where a `next` scene sends the run now (first guard that holds), or None for other scenes."""

@@ -378,10 +378,17 @@ def _syntax_hint(problem: str) -> str | None:
 
 
 def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> tuple[Node, bool]:
-    stack: list[list[Any]] = []  # [node, pending key, anchor]
+    # The collection being filled is kept in locals (its append methods, and for a mapping the key
+    # waiting for its value); `stack` holds the enclosing ones. A collection's size is the count of
+    # values when it ends minus the count when it began, so no node adds itself to its parent.
+    stack: list[tuple[Any, ...]] = []  # (collection, anchor, count at its start, the parent's locals)
     anchors: dict[str, Node] = {}
     open_anchors: set[str] = set()
     root: Node | None = None
+    coll: Any = None  # the collection being filled, None at the top
+    add_key: Any = None  # its keys_.append (a mapping) or None (a sequence)
+    add: Any = None  # its values.append or items.append
+    pending: Node | None = None  # a mapping's key that waits for its value (a scalar)
     written = 0  # values written in the file so far
     expanded = 0  # values in the tree so far, each alias counted as the values it stands for
     docs = 0
@@ -396,7 +403,8 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
     resolvers = _resolvers.get
     # Shared objects where a large file would make one per value: the line numbers (one int each
     # above 256; libyaml also breaks lines at a lone CR, NEL and the Unicode separators, so counting
-    # all of them over-counts, which is harmless), and short texts, which repeat (keys, ids).
+    # all of them over-counts, which is harmless), and short texts, which repeat (keys, ids), with
+    # the tag each resolves to when written plain.
     breaks = ("\n", "\r", "\x85", "\u2028", "\u2029")
     if isinstance(text, bytes):
         line_no = list(range(1, sum(text.count(b.encode()) for b in breaks) + 2))
@@ -405,6 +413,8 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
     lines = len(line_no)
     shared: dict[str, str] = {}
     share = shared.setdefault
+    plain_tags: dict[str, str] = {}
+    known_tag = plain_tags.get
     parser = loader(text)
     try:
         # what yaml.parse does, without its generator between each event and this loop
@@ -420,20 +430,26 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
                 line = mark.line
                 line = line_no[line] if line < lines else line + 1
                 col = mark.column + 1
-                tag = event.tag
                 value = event.value
-                if len(value) <= 24:
+                short = len(value) <= 24
+                if short:
                     value = share(value, value)
                 if event.implicit[0]:  # a plain scalar's core tag, as PyYAML's SafeLoader resolves it
-                    tag = STR
-                    for t, regexp in resolvers(value[:1], ()):
-                        if regexp.match(value):
-                            tag = t
-                            break
-                elif tag is None or tag == "!":
-                    tag = STR
-                elif tag not in _CORE_TAGS:
-                    raise _tag_error(file, line, col, tag)
+                    tag = known_tag(value) if short else None
+                    if tag is None:
+                        tag = STR
+                        for t, regexp in resolvers(value[:1], ()):
+                            if regexp.match(value):
+                                tag = t
+                                break
+                        if short:
+                            plain_tags[value] = tag
+                else:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = STR
+                    elif tag not in _CORE_TAGS:
+                        raise _tag_error(file, line, col, tag)
                 try:
                     node = Scalar(line, col, value, tag, event.style or None)
                 except _BadNumber as e:
@@ -455,17 +471,26 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
                     raise _tag_error(file, line, col, event.tag)
                 if len(stack) >= MAX_DEPTH:
                     raise _depth_error(file, line, col)
-                coll = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
+                new: Any = Mapping(line, col, bool(event.flow_style)) if cls is MapS else Sequence(line, col)
+                if add_key is not None and pending is None:  # a collection where a key belongs
+                    raise _bad_key(file, new)
                 written += 1
                 expanded += 1
                 if expanded > MAX_NODES:
-                    raise _too_many(file, coll, written < expanded)
+                    raise _too_many(file, new, written < expanded)
                 if event.anchor:
                     open_anchors.add(event.anchor)
-                stack.append([coll, None, event.anchor])
+                stack.append((new, event.anchor, expanded - 1, coll, add_key, add, pending))
+                coll, pending = new, None
+                if cls is MapS:
+                    add_key, add = new.keys_.append, new.values.append
+                else:
+                    add_key, add = None, new.items.append
                 continue
             elif cls is MapE or cls is SeqE:
-                node, pending, anchor = stack.pop()
+                done, anchor, began, coll, add_key, add, pending = stack.pop()
+                done.size = expanded - began
+                node = done
                 if anchor:
                     open_anchors.discard(anchor)
                     anchors[anchor] = node
@@ -491,6 +516,8 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
                         code="alias",
                     )
                 node = anchors[name]
+                if add_key is not None and pending is None and node.__class__ is not Scalar:
+                    raise _bad_key(file, node)
                 # format: Limits. The whole document counts, not one node: aliases spread over many
                 # parents (a list of scenes each reusing one big list of choices) add up here.
                 expanded += node.size
@@ -519,29 +546,16 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
                 continue
             else:
                 continue
-            if not stack:
+            if coll is None:
                 root = node
-                continue
-            top = stack[-1]
-            parent = top[0]
-            parent.size += node.size
-            if parent.__class__ is Mapping:
-                if top[1] is None:
-                    if node.__class__ is not Scalar:
-                        raise ScenarioError(
-                            file,
-                            node.line,
-                            node.col,
-                            "a key must be a plain word, not a list or mapping",
-                            code="bad-key",
-                        )
-                    top[1] = node
-                else:
-                    parent.keys_.append(top[1])
-                    parent.values.append(node)
-                    top[1] = None
+            elif add_key is None:
+                add(node)
+            elif pending is None:
+                pending = node  # a scalar: a collection here was refused when it began
             else:
-                parent.items.append(node)
+                add_key(pending)
+                add(node)
+                pending = None
     finally:
         parser.dispose()
     if root is None or (isinstance(root, Scalar) and root.value is None):
@@ -553,7 +567,11 @@ def _build(text: str | bytes, file: str, loader: type[yaml.SafeLoader] | type[ya
             hint="a scenario starts with 'format: rehearse/1'; see docs/format.md (Limits) and the examples in scenarios/",
             code="empty",
         )
-    return root, bool(anchors) or bool(open_anchors)
+    return root, bool(anchors)
+
+
+def _bad_key(file: str, node: Node) -> ScenarioError:
+    return ScenarioError(file, node.line, node.col, "a key must be a plain word, not a list or mapping", code="bad-key")
 
 
 def _too_many(file: str, node: Node, aliased: bool) -> ScenarioError:
