@@ -217,3 +217,16 @@ def test_next_routes_in_a_circle_are_reported():
     )
     sc = load_scenario(text)
     assert [d.code for d in explore_checks(sc)] == ["next-loop"]
+
+
+def test_components_come_sinks_first_and_group_cycles():
+    from simulator.core.engine import components
+
+    graph = {"a": {"b"}, "b": {"a", "c"}, "c": {"d"}, "d": {"c"}, "e": {"a"}, "f": set()}
+    parts = components(graph)
+    assert sorted(map(sorted, parts)) == [["a", "b"], ["c", "d"], ["e"], ["f"]]
+    order = {v: i for i, part in enumerate(parts) for v in part}
+    for v, targets in graph.items():  # every component comes after what it reaches
+        assert all(order[t] <= order[v] for t in targets)
+    chain = {str(i): {str(i + 1)} for i in range(20_000)} | {"20000": set()}
+    assert len(components(chain)) == 20_001  # no recursion limit on a long chain

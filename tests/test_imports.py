@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.core.engine import components
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("simulator", "scoring")
 
@@ -437,37 +439,10 @@ def import_cycles(root: Path) -> set[tuple[str, ...]]:
     graph = {
         p.rel(n): {p.rel(m) for m in p.edges(n, typing=True) if not p.rel(m).endswith("__init__.py")} for n in p.files
     }
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: set[tuple[str, ...]] = set()
-
-    def visit(v: str) -> None:  # Tarjan's algorithm; the project is small, so recursion is fine
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on.add(v)
-        for w in sorted(graph.get(v, ())):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                group.append(w)
-                if w == v:
-                    break
-            if len(group) > 1:
-                out.add(tuple(sorted(group)))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return out
+    for targets in list(graph.values()):
+        for t in targets:
+            graph.setdefault(t, set())
+    return {tuple(sorted(group)) for group in components(graph) if len(group) > 1}
 
 
 # Known breaks of the layer rule and known cycles, to be fixed under issue 12. This list may only

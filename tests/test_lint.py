@@ -145,3 +145,23 @@ def test_too_large_to_walk_falls_back_to_the_scene_graph(tmp_path, monkeypatch):
     text = BASE.replace("  b:\n    ending: done", "  b:\n    ending: done\n  lost:\n    ending: done")
     found = codes(tmp_path, text)
     assert "search-incomplete" in found and "unreachable-scene" in found
+
+
+def test_source_lines_split_as_splitlines_does_and_keep_only_windows():
+    import random
+
+    from simulator.authoring.check import SourceLines
+
+    rnd = random.Random(5)
+    alphabet = "ab #\n\r\x0b\x0c\x1c\x85\u2028\u2029"
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        want = text.splitlines()
+        got = SourceLines.of(text, range(1, 50))
+        assert len(got) == len(want), repr(text)
+        assert [got[i] for i in range(len(want))] == want, repr(text)
+    big = "\n".join(f"line {i}" for i in range(5000))
+    got = SourceLines.of(big, [10, 3000])
+    assert len(got) == 5000
+    assert got[9] == "line 9" and got[9 + SourceLines.WINDOW] == f"line {9 + SourceLines.WINDOW}"
+    assert len(got._kept) == 2 * (SourceLines.WINDOW + 1)

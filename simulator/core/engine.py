@@ -157,7 +157,7 @@ class Engine:
         # reach every other); Tarjan's order gives the parts sinks first, so each is met once, after
         # every part it can reach.
         needs: dict[str, list[int]] = {}
-        for part in _components(succ):
+        for part in components(succ):
             need = [False, 0, 0, 0, False]
             inside = set(part)
             for sid in part:
@@ -458,7 +458,7 @@ def _low_bit(mask: int) -> int:
     return (mask & -mask).bit_length() - 1 if mask else 0
 
 
-def _components(succ: dict[str, set[str]]) -> list[list[str]]:
+def components(succ: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of a graph, each after every component it can reach.
 
     Tarjan's algorithm, without recursion (a scenario may have 10,000 scenes in a chain)."""
